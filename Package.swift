@@ -1,0 +1,81 @@
+// swift-tools-version: 6.2
+// Tracegate: an edge reverse proxy for debugging distributed systems.
+//
+// Pure policy targets (TracegateHTTP, TracegateContext, TracegateConfig) are kept apart from the
+// epoll data plane (TracegateDataPlane) and the async control side (TracegateControl). The data
+// plane depends on no Swift package at all: every byte on the request path is handled by code in
+// this repository, libc, and (later) libnghttp2/OpenSSL.
+import PackageDescription
+
+/// Swift 6 language mode is the package default (tools 6.2); nothing to opt into per target.
+let strict: [SwiftSetting] = []
+
+let package = Package(
+    name: "Tracegate",
+    products: [
+        .executable(name: "tracegate", targets: ["tracegate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // C: what Swift cannot express (packed epoll_event, errno, sockaddr helpers).
+        .target(name: "CTracegateShims"),
+
+        // Pure policy and codecs: no I/O.
+        .target(name: "TracegateHTTP", swiftSettings: strict),
+        .target(
+            name: "TracegateContext",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TracegateConfig",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+
+        // The epoll data plane: workers, connections, exchanges, upstream pools.
+        .target(
+            name: "TracegateDataPlane",
+            dependencies: ["CTracegateShims", "TracegateHTTP", "TracegateContext", "TracegateConfig"],
+            swiftSettings: strict
+        ),
+
+        // The control side: start-up, signals, reload, drain, admin listener, demo upstream.
+        .target(
+            name: "TracegateControl",
+            dependencies: [
+                "TracegateDataPlane", "TracegateConfig", "TracegateHTTP", "CTracegateShims",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "tracegate",
+            dependencies: [
+                "TracegateControl", "TracegateConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Test support: fixtures, the proxy process harness, external tools.
+        .target(name: "TracegateTestSupport", path: "Tests/TracegateTestSupport"),
+
+        .testTarget(name: "TracegateHTTPTests", dependencies: ["TracegateHTTP"]),
+        .testTarget(name: "TracegateContextTests", dependencies: ["TracegateContext"]),
+        .testTarget(name: "TracegateConfigTests", dependencies: ["TracegateConfig"]),
+        .testTarget(name: "TracegateDataPlaneTests", dependencies: ["TracegateDataPlane", "TracegateHTTP"]),
+        .testTarget(
+            name: "TracegateIntegrationTests",
+            dependencies: ["TracegateTestSupport", "tracegate"]
+        ),
+    ]
+)

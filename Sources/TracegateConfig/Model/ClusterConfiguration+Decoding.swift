@@ -1,0 +1,41 @@
+// ClusterConfiguration+Decoding.swift — reads `clusters[i]`.
+
+extension ClusterConfiguration {
+    static let keys = ["name", "endpoints", "balancing", "connect_timeout", "pool"]
+
+    /// Reads one cluster; nil when it is not a mapping or has no name (reported).
+    static func decode(_ field: Field, _ diagnostics: inout Diagnostics) -> Decoded<Self>? {
+        guard let mapping = field.mapping(keys: keys, &diagnostics) else { return nil }
+        let name = mapping.required("name", &diagnostics)?.nonEmptyString(&diagnostics)
+        var cluster = ClusterConfiguration(name: name ?? "", endpoints: [])
+        if let endpointsField = mapping.required("endpoints", &diagnostics) {
+            cluster.endpoints = decodeEndpoints(endpointsField, &diagnostics)
+        }
+        if let value = mapping["balancing"]?.oneOf(Balancing.self, &diagnostics) {
+            cluster.balancing = value
+        }
+        if let value = mapping["connect_timeout"]?.duration(max: .seconds(86_400), &diagnostics) {
+            cluster.connectTimeout = value
+        }
+        if let poolField = mapping["pool"] {
+            cluster.pool = PoolConfiguration(decoding: poolField, &diagnostics)
+        }
+        return name == nil ? nil : Decoded(value: cluster, mapping: mapping)
+    }
+
+    /// At least one endpoint, no duplicates.
+    private static func decodeEndpoints(_ field: Field, _ diagnostics: inout Diagnostics) -> [SocketAddressSpec] {
+        guard let items = field.sequence(&diagnostics) else { return [] }
+        if items.isEmpty { field.report("at least one endpoint is required", &diagnostics) }
+        var endpoints: [SocketAddressSpec] = []
+        for item in items {
+            guard let endpoint = item.endpointAddress(&diagnostics) else { continue }
+            if endpoints.contains(endpoint) {
+                item.report("duplicate endpoint \(endpoint)", &diagnostics)
+                continue
+            }
+            endpoints.append(endpoint)
+        }
+        return endpoints
+    }
+}

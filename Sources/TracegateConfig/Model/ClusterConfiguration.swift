@@ -1,0 +1,58 @@
+// ClusterConfiguration.swift — an upstream cluster: endpoints, balancing, connection pool.
+
+/// `clusters[i].balancing` — how a worker picks an endpoint for each attempt.
+public enum Balancing: String, Sendable, Equatable, CaseIterable {
+    /// Each endpoint in turn. Default.
+    case roundRobin = "round_robin"
+    /// The endpoint with the fewest requests in flight on this worker (ties: round robin).
+    case leastRequest = "least_request"
+}
+
+/// `clusters[i]` — a named group of upstream endpoints that routes send traffic to.
+public struct ClusterConfiguration: Sendable, Equatable {
+    /// `name` (required). Unique among clusters; routes refer to it.
+    public var name: String
+    /// `endpoints` (required, at least one). `host:port` with IPv4 literals, `[IPv6]` literals or
+    /// hostnames (resolved by the caller), port 1-65535. No duplicates.
+    public var endpoints: [SocketAddressSpec]
+    /// `balancing`: `round_robin` (default) or `least_request`.
+    public var balancing: Balancing
+    /// `connect_timeout`. Default `1s`. 1ns...24h.
+    public var connectTimeout: Duration
+    /// `pool`. Keep-alive connections, per endpoint per worker.
+    public var pool: PoolConfiguration
+
+    /// A cluster with the defaults for everything but its name and endpoints.
+    public init(
+        name: String,
+        endpoints: [SocketAddressSpec],
+        balancing: Balancing = .roundRobin,
+        connectTimeout: Duration = .seconds(1),
+        pool: PoolConfiguration = PoolConfiguration()
+    ) {
+        self.name = name
+        self.endpoints = endpoints
+        self.balancing = balancing
+        self.connectTimeout = connectTimeout
+        self.pool = pool
+    }
+}
+
+/// `clusters[i].pool` — the upstream connection pool, per endpoint and per worker (workers share
+/// nothing, DESIGN.md principle 1), so the process-wide maximum is this times `workers`.
+public struct PoolConfiguration: Sendable, Equatable {
+    /// `max_connections`. Default 1024. 1...65535. Open connections (busy + idle).
+    public var maxConnections: Int
+    /// `max_idle`. Default 128. 0...65535 and at most `max_connections`. Idle keep-alive
+    /// connections kept for reuse; 0 disables reuse.
+    public var maxIdle: Int
+    /// `idle_timeout`. Default `60s`. 1ns...24h. An idle connection is closed after this long.
+    public var idleTimeout: Duration
+
+    /// The defaults: 1024 connections, 128 idle, 60s idle timeout.
+    public init(maxConnections: Int = 1024, maxIdle: Int = 128, idleTimeout: Duration = .seconds(60)) {
+        self.maxConnections = maxConnections
+        self.maxIdle = maxIdle
+        self.idleTimeout = idleTimeout
+    }
+}

@@ -1,0 +1,36 @@
+// ContextConfiguration.swift — request context: sampling, ids, baggage, sanitising, debug.
+
+/// `context:` — everything the edge decision needs to give each request a trace context, a
+/// correlation id and a session id, and to strip what untrusted clients must not control.
+public struct ContextConfiguration: Sendable, Equatable {
+    /// `sampling_ratio`. Default 1.0. 0.0...1.0. Fraction of new traces (started here) that are
+    /// sampled; continued traces keep the caller's decision (W3C Trace Context §3.2.2.3).
+    public var samplingRatio: Double
+    /// `correlation`.
+    public var correlation: CorrelationConfiguration
+    /// `session`.
+    public var session: SessionConfiguration
+    /// `baggage`.
+    public var baggage: BaggageConfiguration
+    /// `sanitize`.
+    public var sanitize: SanitizeConfiguration
+    /// `debug`.
+    public var debug: DebugConfiguration
+
+    /// The defaults.
+    public init(
+        samplingRatio: Double = 1.0,
+        correlation: CorrelationConfiguration = CorrelationConfiguration(),
+        session: SessionConfiguration = SessionConfiguration(),
+        baggage: BaggageConfiguration = BaggageConfiguration(),
+        sanitize: SanitizeConfiguration = SanitizeConfiguration(),
+        debug: DebugConfiguration = DebugConfiguration()
+    ) {
+        self.samplingRatio = samplingRatio
+        self.correlation = correlation
+        self.session = session
+        self.baggage = baggage
+        self.sanitize = sanitize
+        self.debug = debug
+    }
+}

@@ -1,0 +1,90 @@
+// TracegateConfiguration+Validation.swift — checks that span sections: names, addresses, references.
+
+/// Checks across list items and sections, run after every section has been read so that one
+/// run reports all of them together with the per-field errors.
+enum Validation {
+    /// Runs every cross-section check.
+    static func check(
+        admin: (address: SocketAddressSpec, field: Field),
+        listeners: [Decoded<ListenerConfiguration>],
+        routes: [Decoded<RouteConfiguration>],
+        clusters: [Decoded<ClusterConfiguration>],
+        _ diagnostics: inout Diagnostics
+    ) {
+        uniqueNames(listeners, what: "listener", name: \.name, &diagnostics)
+        uniqueNames(routes, what: "route", name: \.name, &diagnostics)
+        uniqueNames(clusters, what: "cluster", name: \.name, &diagnostics)
+        listenerAddresses(listeners, &diagnostics)
+        for listener in listeners {
+            let address = listener.value.address
+            guard let reason = conflict(admin.address, address, owner: listener.path) else { continue }
+            admin.field.report(reason, &diagnostics)
+        }
+        let clusterNames = Set(clusters.map(\.value.name))
+        for route in routes where !clusterNames.contains(route.value.cluster) {
+            route.report("cluster", "unknown cluster \"\(route.value.cluster)\"", &diagnostics)
+        }
+        shadowedRoutes(routes, &diagnostics)
+    }
+
+    /// Why address `a` cannot be bound next to `b` (bound by `owner`), or nil when they can
+    /// coexist. Port 0 never collides (each bind gets its own ephemeral port). `0.0.0.0` covers
+    /// every IPv4 address and `::` every address (Linux binds `::` dual-stack by default); with
+    /// `SO_REUSEPORT` such overlaps would bind without error and split traffic silently, so they
+    /// are rejected here.
+    static func conflict(_ a: SocketAddressSpec, _ b: SocketAddressSpec, owner: ConfigPath) -> String? {
+        guard a.port != 0, a.port == b.port else { return nil }
+        if a == b { return "\(a) is already used by \(owner)" }
+        return covers(a, b) || covers(b, a) ? "\(a) overlaps \(b) of \(owner)" : nil
+    }
+
+    private static func covers(_ wildcard: SocketAddressSpec, _ other: SocketAddressSpec) -> Bool {
+        if wildcard.isIPv6Literal && wildcard.host == "::" { return true }
+        return wildcard.host == "0.0.0.0" && !other.isIPv6Literal
+    }
+
+    private static func uniqueNames<T>(
+        _ items: [Decoded<T>],
+        what: String,
+        name: KeyPath<T, String>,
+        _ diagnostics: inout Diagnostics
+    ) {
+        var firstUse: [String: ConfigPath] = [:]
+        for item in items {
+            let value = item.value[keyPath: name]
+            if let first = firstUse[value] {
+                item.report("name", "duplicate \(what) name \"\(value)\" (first used by \(first))", &diagnostics)
+            } else {
+                firstUse[value] = item.path
+            }
+        }
+    }
+
+    private static func listenerAddresses(
+        _ listeners: [Decoded<ListenerConfiguration>],
+        _ diagnostics: inout Diagnostics
+    ) {
+        for (index, listener) in listeners.enumerated() {
+            let address = listener.value.address
+            for earlier in listeners[..<index] {
+                guard let reason = conflict(address, earlier.value.address, owner: earlier.path) else { continue }
+                listener.report("address", reason, &diagnostics)
+                break
+            }
+        }
+    }
+
+    /// A route whose host and prefix repeat an earlier route's can never match (first match wins).
+    private static func shadowedRoutes(_ routes: [Decoded<RouteConfiguration>], _ diagnostics: inout Diagnostics) {
+        for (index, route) in routes.enumerated() {
+            guard let earlier = routes[..<index].first(where: { $0.value.match == route.value.match }) else {
+                continue
+            }
+            route.report(
+                "match",
+                "same host and path_prefix as \(earlier.path), so this route can never match",
+                &diagnostics
+            )
+        }
+    }
+}

@@ -1,0 +1,146 @@
+// TraceState.swift — validation of the W3C `tracestate` header (list grammar, keys, values).
+
+/// Validation of `tracestate` (W3C Trace Context §3.3).
+///
+/// The edge never rewrites `tracestate`: it forwards the caller's lines verbatim when it continues
+/// the caller's trace and the list is valid, and drops them otherwise (§3.3: "If the vendor
+/// failed to parse traceparent, it MUST NOT attempt to parse tracestate"; §3.5: restarting a
+/// trace SHOULD clean up tracestate). So this type only validates and iterates; nothing here
+/// allocates.
+public enum TraceState {
+    /// Which `key` grammar to enforce.
+    public enum KeyGrammar: Sendable, Hashable {
+        /// Trace Context Level 1 (W3C Recommendation): `simple-key = lcalpha 0*255(lcalpha /
+        /// DIGIT / "_" / "-" / "*" / "/")` or `multi-tenant-key = tenant-id "@" system-id` with
+        /// `tenant-id = (lcalpha / DIGIT) 0*240(...)` and `system-id = lcalpha 0*13(...)`.
+        case level1
+        /// Trace Context Level 2 and the current editor's draft: `key = (lcalpha / DIGIT)
+        /// 0*255(keychar)` with `@` allowed anywhere after the first character. A superset of
+        /// Level 1 and what the current W3C test suite checks (`foo@@bar`, `foo@` are valid).
+        case level2
+    }
+
+    /// The list-member limit of §3.3.1.1.
+    public static let defaultMaxMembers = 32
+    /// Maximum key and value length (§3.3.1.3).
+    public static let maxKeyLength = 256
+    public static let maxValueLength = 256
+
+    /// One `key=value` list-member as views into the field value (OWS around it removed).
+    ///
+    /// A member without `=` is reported with the whole text as `key` and an empty `value`,
+    /// which ``isValidValue(_:)`` rejects.
+    public struct Member {
+        public var key: UnsafeRawBufferPointer
+        public var value: UnsafeRawBufferPointer
+    }
+
+    /// The non-empty list-members of one field value, in order. Empty and whitespace-only
+    /// members are skipped: §3.3.1 allows them and they carry nothing.
+    public struct Members: Sequence, IteratorProtocol {
+        private let bytes: UnsafeRawBufferPointer
+        private var position: Int
+
+        public init(_ bytes: UnsafeRawBufferPointer) {
+            self.bytes = bytes
+            self.position = 0
+        }
+
+        public mutating func next() -> Member? {
+            while position <= bytes.count {
+                var end = position
+                while end < bytes.count, bytes[end] != ASCII.comma { end += 1 }
+                let range = ASCII.trimmedRange(bytes, position..<end)
+                position = end + 1
+                guard !range.isEmpty else { continue }
+                var equals = range.lowerBound
+                while equals < range.upperBound, bytes[equals] != ASCII.equals { equals += 1 }
+                if equals == range.upperBound {
+                    return Member(key: ASCII.slice(bytes, range), value: ASCII.slice(bytes, range.upperBound..<range.upperBound))
+                }
+                return Member(
+                    key: ASCII.slice(bytes, range.lowerBound..<equals),
+                    value: ASCII.slice(bytes, (equals + 1)..<range.upperBound)
+                )
+            }
+            return nil
+        }
+    }
+
+    /// Validates one `tracestate` field value with the default rules (Level 2 keys, duplicate
+    /// keys rejected, at most `maxMembers` non-empty members).
+    public static func validate(_ bytes: UnsafeRawBufferPointer, maxMembers: Int = defaultMaxMembers) -> Bool {
+        memberCount(fieldCount: 1, field: { _ in bytes }, maxMembers: maxMembers, keyGrammar: .level2, rejectDuplicateKeys: true) != nil
+    }
+
+    /// Validates several `tracestate` lines as one comma-joined list (§3.3.1, RFC 9110 §5.3).
+    /// Test and tool convenience; the proxy uses the ``HeaderFields`` overload.
+    public static func validate(fields: [UnsafeRawBufferPointer], maxMembers: Int = defaultMaxMembers) -> Bool {
+        memberCount(fieldCount: fields.count, field: { fields[$0] }, maxMembers: maxMembers, keyGrammar: .level2, rejectDuplicateKeys: true) != nil
+    }
+
+    /// Validates several `tracestate` lines as one comma-joined list.
+    ///
+    /// - Parameters:
+    ///   - maxMembers: limit on non-empty list-members (§3.3.1.1: 32).
+    ///   - keyGrammar: Level 1 or Level 2 key rules.
+    ///   - rejectDuplicateKeys: Level 1 says "only one entry per key is allowed"; Level 2 lets a
+    ///     receiver keep or discard duplicates. Tracegate drops a list with duplicates by default
+    ///     because it never edits members, and a list that breaks the sender's MUST is not one it
+    ///     wants to vouch for.
+    /// - Returns: `false` when the list must be dropped (also when `fields` overflowed).
+    public static func validate(
+        fields: HeaderFields,
+        maxMembers: Int = defaultMaxMembers,
+        keyGrammar: KeyGrammar = .level2,
+        rejectDuplicateKeys: Bool = true
+    ) -> Bool {
+        memberCount(fields: fields, maxMembers: maxMembers, keyGrammar: keyGrammar, rejectDuplicateKeys: rejectDuplicateKeys) != nil
+    }
+
+    /// Number of non-empty list-members of a valid list, or `nil` when the list is invalid.
+    public static func memberCount(
+        fields: HeaderFields,
+        maxMembers: Int = defaultMaxMembers,
+        keyGrammar: KeyGrammar = .level2,
+        rejectDuplicateKeys: Bool = true
+    ) -> Int? {
+        guard !fields.overflowed else { return nil }
+        return memberCount(
+            fieldCount: fields.count,
+            field: { fields[$0] },
+            maxMembers: maxMembers,
+            keyGrammar: keyGrammar,
+            rejectDuplicateKeys: rejectDuplicateKeys
+        )
+    }
+
+    static func memberCount(
+        fieldCount: Int,
+        field: (Int) -> UnsafeRawBufferPointer,
+        maxMembers: Int,
+        keyGrammar: KeyGrammar,
+        rejectDuplicateKeys: Bool
+    ) -> Int? {
+        // Keys seen so far, for the duplicate check; 32 views are 512 bytes, so the temporary
+        // allocation lives on the stack.
+        withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: max(1, maxMembers)) { keys -> Int? in
+            var count = 0
+            for index in 0..<fieldCount {
+                var members = Members(field(index))
+                while let member = members.next() {
+                    guard count < maxMembers,
+                        isValidKey(member.key, grammar: keyGrammar),
+                        isValidValue(member.value)
+                    else { return nil }
+                    if rejectDuplicateKeys {
+                        for seen in 0..<count where ASCII.equal(keys[seen], member.key) { return nil }
+                        keys.initializeElement(at: count, to: member.key)
+                    }
+                    count += 1
+                }
+            }
+            return count
+        }
+    }
+}

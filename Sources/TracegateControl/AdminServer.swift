@@ -1,0 +1,47 @@
+// AdminServer: health, readiness, metrics and state on the admin listener.
+import Foundation
+import TracegateDataPlane
+
+/// The admin listener's routes. It runs on its own threads on its own address (never a traffic
+/// port), so a flood of traffic cannot starve health checks, and it reads workers' counters
+/// without stopping them.
+enum AdminServer {
+    static func start(at address: SocketAddress, state: ControlState, dataPlane: DataPlane, index: RequestIndex) throws(SocketError) -> SimpleHTTPServer {
+        let server = try SimpleHTTPServer(bind: address) { request in
+            route(request, state: state, dataPlane: dataPlane, index: index)
+        }
+        server.start(name: "tg-admin")
+        return server
+    }
+
+    static func route(_ request: SimpleRequest, state: ControlState, dataPlane: DataPlane, index: RequestIndex) -> SimpleResponse {
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return SimpleResponse(status: 405, body: "{\"error\":\"method_not_allowed\"}\n", headers: [("Allow", "GET, HEAD")])
+        }
+        switch request.path {
+        case "/healthz":
+            return SimpleResponse(status: 200, body: "{\"status\":\"ok\"}\n")
+        case "/readyz":
+            if state.ready { return SimpleResponse(status: 200, body: "{\"status\":\"ready\"}\n") }
+            return SimpleResponse(status: 503, body: "{\"status\":\"\(state.draining ? "draining" : "starting")\"}\n")
+        case "/metrics":
+            return SimpleResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8",
+                                  body: MetricsExposition.render(dataPlane: dataPlane))
+        case "/debug/requests":
+            let q = request.queryItems
+            var query = RequestIndex.Query()
+            query.correlationID = q["correlation_id"]
+            query.traceID = q["trace_id"]
+            query.sessionID = q["session_id"]
+            query.status = q["status"]
+            query.route = q["route"]
+            if let limit = q["limit"].flatMap(Int.init) { query.limit = min(max(limit, 1), 10_000) }
+            let found = index.search(query)
+            return SimpleResponse(status: 200, body: "{\"requests\":[" + found.map(\.json).joined(separator: ",") + "]}\n")
+        case "/debug/state":
+            return SimpleResponse(status: 200, body: DebugState.render(state: state, dataPlane: dataPlane))
+        default:
+            return SimpleResponse(status: 404, body: "{\"error\":\"not_found\"}\n")
+        }
+    }
+}

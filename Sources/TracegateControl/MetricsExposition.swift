@@ -1,0 +1,56 @@
+// MetricsExposition: Prometheus text format from the workers' counters, summed at scrape time.
+import TracegateDataPlane
+
+/// Renders the data plane's counters in the Prometheus text exposition format (0.0.4).
+///
+/// Counters are read from each worker's block with relaxed loads and summed here, so scraping never
+/// makes a worker wait and a request never touches a shared atomic.
+enum MetricsExposition {
+    struct Family {
+        var name: String
+        var help: String
+        var type: String
+        var samples: [(labels: String, counter: WorkerCounters.Name)]
+    }
+
+    static let families: [Family] = [
+        Family(name: "tracegate_connections_accepted_total", help: "Downstream connections accepted.", type: "counter",
+               samples: [("", .connectionsAccepted)]),
+        Family(name: "tracegate_connections_rejected_total", help: "Downstream connections refused over limits.max_connections or while draining.", type: "counter",
+               samples: [("", .connectionsRejected)]),
+        Family(name: "tracegate_connections_active", help: "Downstream connections open now.", type: "gauge",
+               samples: [("", .connectionsActive)]),
+        Family(name: "tracegate_requests_total", help: "Request heads received.", type: "counter", samples: [("", .requests)]),
+        Family(name: "tracegate_responses_total", help: "Responses sent, by status class.", type: "counter",
+               samples: [("code=\"1xx\"", .responses1xx), ("code=\"2xx\"", .responses2xx), ("code=\"3xx\"", .responses3xx),
+                         ("code=\"4xx\"", .responses4xx), ("code=\"5xx\"", .responses5xx)]),
+        Family(name: "tracegate_errors_total", help: "Requests Tracegate answered itself with an error, by error code.", type: "counter",
+               samples: [("error=\"bad_request\"", .errorsBadRequest), ("error=\"no_route\"", .errorsNoRoute),
+                         ("error=\"body_too_large\"", .errorsBodyTooLarge), ("error=\"header_read_timeout\"", .errorsHeaderTimeout),
+                         ("error=\"upstream_pool_exhausted\"", .errorsPoolExhausted)]),
+        Family(name: "tracegate_upstream_connects_total", help: "Upstream connections opened.", type: "counter", samples: [("", .upstreamConnects)]),
+        Family(name: "tracegate_upstream_reused_total", help: "Requests sent on a pooled keep-alive upstream connection.", type: "counter",
+               samples: [("", .upstreamReused)]),
+        Family(name: "tracegate_upstream_failures_total", help: "Upstream failures, by kind.", type: "counter",
+               samples: [("kind=\"connect\"", .upstreamConnectFailures), ("kind=\"connect_timeout\"", .upstreamConnectTimeouts),
+                         ("kind=\"timeout\"", .upstreamTimeouts), ("kind=\"reset\"", .upstreamResets)]),
+        Family(name: "tracegate_upstream_stale_retries_total", help: "Requests re-sent because a pooled connection turned out closed.", type: "counter",
+               samples: [("", .upstreamRetriesStale)]),
+        Family(name: "tracegate_downstream_aborted_total", help: "Exchanges ended because the client went away.", type: "counter",
+               samples: [("", .downstreamAborted)]),
+        Family(name: "tracegate_bytes_received_total", help: "Bytes read from clients.", type: "counter", samples: [("", .bytesIn)]),
+        Family(name: "tracegate_bytes_sent_total", help: "Bytes written to clients.", type: "counter", samples: [("", .bytesOut)]),
+    ]
+
+    static func render(dataPlane: DataPlane) -> String {
+        var out = ""
+        for f in families {
+            out += "# HELP \(f.name) \(f.help)\n# TYPE \(f.name) \(f.type)\n"
+            for s in f.samples {
+                let labels = s.labels.isEmpty ? "" : "{\(s.labels)}"
+                out += "\(f.name)\(labels) \(dataPlane.total(s.counter))\n"
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,128 @@
+// ProxyService: the running proxy as a ServiceLifecycle service.
+import Foundation
+import Logging
+import ServiceLifecycle
+import TracegateConfig
+import TracegateDataPlane
+import UnixSignals
+
+/// Starts the data plane, the admin listener and (for the embedded default) the demo upstream;
+/// reloads on SIGHUP; drains on graceful shutdown (SIGTERM/SIGINT via the ServiceGroup).
+public final class ProxyService: Service, Sendable {
+    public struct Options: Sendable {
+        public var configPath: String?
+        public var config: TracegateConfiguration
+        public var startDemoEcho: Bool
+        public init(configPath: String?, config: TracegateConfiguration, startDemoEcho: Bool) {
+            self.configPath = configPath
+            self.config = config
+            self.startDemoEcho = startDemoEcho
+        }
+    }
+
+    let options: Options
+    let logger: Logger
+    let state = ControlState()
+
+    public init(options: Options, logger: Logger) {
+        self.options = options
+        self.logger = logger
+    }
+
+    static func workerCount(_ configured: Int) -> Int {
+        configured > 0 ? configured : max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    }
+
+    public func run() async throws {
+        let config = options.config
+        let workers = ProxyService.workerCount(config.workers)
+        let snapshot = try SnapshotBuilder.build(config, version: 1, workers: workers)
+        var demo: SimpleHTTPServer?
+        if options.startDemoEcho, let cluster = snapshot.clusters.first, let address = cluster.endpoints.first {
+            demo = try DemoEchoServer.start(at: address)
+        }
+        let dataPlane = try DataPlane(snapshot: snapshot, workers: workers)
+        guard let adminAddress = SocketAddress.resolve(host: config.admin.address.host, port: config.admin.address.port).first else {
+            throw ConfigErrors(errors: [ConfigError(keyPath: "admin.address", reason: "cannot resolve host \"\(config.admin.address.host)\"")])
+        }
+        let index = RequestIndex(capacity: 10_000)
+        let accessLog = AccessLog(dataPlane: dataPlane, state: state, index: index, enabled: config.accessLog.enabled)
+        let admin = try AdminServer.start(at: adminAddress, state: state, dataPlane: dataPlane, index: index)
+        state.update {
+            $0.snapshot = snapshot
+            $0.configHash = config.sourceHash
+            $0.configPath = options.configPath
+        }
+        dataPlane.start()
+        accessLog.start()
+        state.update { $0.ready = true }
+        announceReady(dataPlane: dataPlane, admin: admin, workers: workers)
+
+        let reloads = Task { [self] in
+            for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                reload(dataPlane: dataPlane, workers: workers)
+            }
+        }
+        try? await gracefulShutdown()
+        reloads.cancel()
+
+        let drainNanos = state.snapshot?.timeouts.drainNanos ?? SnapshotBuilder.nanos(config.timeouts.drain)
+        logger.info("draining", metadata: ["timeout_ms": "\(drainNanos / 1_000_000)"])
+        state.update { $0.draining = true }
+        dataPlane.drain(timeoutNanos: drainNanos)
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread.detach(name: "tg-join") {
+                dataPlane.join()
+                done.resume()
+            }
+        }
+        accessLog.drainOnce()
+        admin.stop()
+        demo?.stop()
+        logger.info("stopped", metadata: ["requests_total": "\(dataPlane.total(.requests))"])
+    }
+
+    /// The line test harnesses and operators wait for: every listener bound, with real ports.
+    private func announceReady(dataPlane: DataPlane, admin: SimpleHTTPServer, workers: Int) {
+        var listeners: Logger.Metadata = [:]
+        for (name, address) in dataPlane.boundAddresses { listeners[name] = .string(address.description) }
+        logger.info("ready", metadata: [
+            "pid": "\(getpid())", "listeners": .dictionary(listeners), "admin": .string(admin.address.description),
+            "workers": "\(workers)", "config_hash": .string(options.config.sourceHash),
+        ])
+    }
+
+    /// Loads the config file again; an invalid file is rejected and the old config keeps serving.
+    func reload(dataPlane: DataPlane, workers: Int) {
+        guard let path = options.configPath else {
+            logger.warning("reload_ignored", metadata: ["reason": "no config file (embedded default or quick mode)"])
+            return
+        }
+        do {
+            let config = try TracegateConfiguration.load(contentsOf: path)
+            var errors: [ConfigError] = []
+            let current = state.snapshot
+            if let current, config.listeners.map(\.name) != current.listeners.map(\.name)
+                || zip(config.listeners, current.listeners).contains(where: { $0.address.port != $1.address.port && $0.address.port != 0 }) {
+                errors.append(ConfigError(keyPath: "listeners", reason: "listeners cannot change on reload; restart to change them"))
+            }
+            if config.admin.address != options.config.admin.address {
+                errors.append(ConfigError(keyPath: "admin.address", reason: "the admin address cannot change on reload"))
+            }
+            if !errors.isEmpty { throw ConfigErrors(errors: errors) }
+            let version = (current?.version ?? 1) + 1
+            let next = try SnapshotBuilder.build(config, version: version, workers: workers)
+            dataPlane.apply(next)
+            state.update {
+                $0.snapshot = next
+                $0.configHash = config.sourceHash
+                $0.version = version
+            }
+            logger.info("reloaded", metadata: ["version": "\(version)", "config_hash": .string(config.sourceHash)])
+        } catch let error as ConfigErrors {
+            logger.error("reload_failed", metadata: ["errors": .array(error.errors.map { .string($0.description) })])
+        } catch {
+            logger.error("reload_failed", metadata: ["errors": .array([.string("\(error)")])])
+        }
+    }
+}

@@ -1,0 +1,127 @@
+// SnapshotBuilder: turns a validated configuration into the runtime snapshot workers use.
+import Foundation
+import TracegateConfig
+import TracegateContext
+import TracegateDataPlane
+import TracegateHTTP
+
+/// Resolves addresses (DNS happens here, on the control side, never on a worker), converts
+/// durations to nanoseconds and names to bytes. Resolution failures are reported with key paths,
+/// like every other configuration error.
+public enum SnapshotBuilder {
+    public static func build(_ config: TracegateConfiguration, version: Int, workers: Int) throws(ConfigErrors) -> RuntimeSnapshot {
+        var errors: [ConfigError] = []
+        let edge = edgeSettings(config.context)
+        let secret = debugSecret(config.context.debug, errors: &errors)
+        var listeners: [RuntimeSnapshot.Listener] = []
+        for (i, l) in config.listeners.enumerated() {
+            guard let address = resolveOne(l.address, path: "listeners[\(i)].address", errors: &errors) else { continue }
+            let policy = edgePolicy(config.context, listener: l, settings: edge, secret: secret, workers: workers)
+            listeners.append(.init(name: l.name, address: address, trust: TrustPolicy(blocks: l.trustedCIDRs), edgePolicy: policy))
+        }
+        var clusters: [RuntimeSnapshot.Cluster] = []
+        for (i, c) in config.clusters.enumerated() {
+            var endpoints: [SocketAddress] = []
+            for (j, e) in c.endpoints.enumerated() {
+                let resolved = SocketAddress.resolve(host: e.host, port: e.port)
+                if resolved.isEmpty {
+                    errors.append(ConfigError(keyPath: "clusters[\(i)].endpoints[\(j)]", reason: "cannot resolve host \"\(e.host)\""))
+                }
+                endpoints += resolved.filter { !endpoints.contains($0) }
+            }
+            clusters.append(.init(
+                name: c.name, endpoints: endpoints, balancing: c.balancing == .leastRequest ? .leastRequest : .roundRobin,
+                connectTimeoutNanos: nanos(c.connectTimeout), maxConnectionsPerEndpoint: c.pool.maxConnections,
+                maxIdlePerEndpoint: c.pool.maxIdle, idleTimeoutNanos: nanos(c.pool.idleTimeout)))
+        }
+        let routes: [RuntimeSnapshot.Route] = config.routes.map { r in
+            .init(name: r.name, host: r.match.host, pathPrefix: Array(r.match.pathPrefix.utf8),
+                  clusterIndex: config.clusterIndex(named: r.cluster) ?? 0, responseTimeoutNanos: nanos(r.timeout))
+        }
+        guard errors.isEmpty else { throw ConfigErrors(errors: errors) }
+        let limits = config.limits
+        return RuntimeSnapshot(
+            version: version, configHash: config.sourceHash, listeners: listeners, routes: routes, clusters: clusters,
+            headLimits: HeadLimits(maxHeadBytes: limits.maxHeaderBytes, maxHeaderCount: limits.maxHeaderCount, maxURILength: limits.maxURILength),
+            maxRequestBodyBytes: UInt64(max(0, limits.maxRequestBodyBytes)),
+            maxConnectionsPerWorker: max(1, limits.maxConnections / max(1, workers)),
+            timeouts: .init(headerReadNanos: nanos(config.timeouts.headerRead), keepAliveIdleNanos: nanos(config.timeouts.keepaliveIdle),
+                            drainNanos: nanos(config.timeouts.drain)),
+            edge: edge,
+            accessLog: config.accessLog.enabled)
+    }
+
+    /// Header names and the shared sanitiser and baggage rules.
+    static func edgeSettings(_ c: ContextConfiguration) -> EdgeSettings {
+        let sanitizer = HeaderSanitizer(.init(
+            extraStripNames: c.sanitize.stripHeaders, stripPrefixes: c.sanitize.stripPrefixes,
+            debugHeaderName: c.debug.header, correlationHeaderNames: [c.correlation.header] + c.correlation.aliases,
+            sessionHeaderName: c.session.header))
+        let baggage = BaggageRules(allowedKeys: c.baggage.untrustedAllowedKeys, redactPatterns: c.baggage.redactKeyPatterns,
+                                   maxMembers: c.baggage.maxMembers, maxBytes: c.baggage.maxBytes)
+        return EdgeSettings(
+            sanitizer: sanitizer, baggage: baggage, correlationHeader: canonical(c.correlation.header),
+            sessionHeader: canonical(c.session.header), debugHeader: canonical(c.debug.header),
+            sessionCookie: c.session.cookie ?? "", sessionMaxAgeSeconds: UInt64(max(0, c.session.idleExpiry.components.seconds)),
+            redactHeaders: c.debug.redactHeaders)
+    }
+
+    /// One listener's edge policy. The debug rate limit is per instance: each worker gets its share.
+    static func edgePolicy(_ c: ContextConfiguration, listener: ListenerConfiguration, settings: EdgeSettings,
+                           secret: [UInt8]?, workers: Int) -> EdgePolicy {
+        let perWorker = c.debug.maxPerSecond == 0 ? 0 : max(1, (c.debug.maxPerSecond + workers - 1) / max(1, workers))
+        return EdgePolicy(
+            untrustedTraceparent: listener.untrustedTraceparent == .continue ? .continue : .restart,
+            traceresponse: listener.traceresponse == .always ? .always : (listener.traceresponse == .never ? .never : .trusted),
+            sampler: RatioSampler(ratio: c.samplingRatio),
+            correlationMode: c.correlation.generate == .uuid ? .uuid : .traceID,
+            correlationMaxLength: c.correlation.maxLength,
+            sessionCookieName: Array((c.session.cookie ?? "").utf8),
+            sessionMaxLength: c.session.maxLength,
+            issueSession: c.session.issue,
+            sessionCookieMaxAge: UInt64(max(0, c.session.idleExpiry.components.seconds)),
+            sessionCookieSecure: false,
+            baggage: settings.baggage,
+            debugSecret: secret,
+            debugMaxPerSecond: UInt32(perWorker),
+            sanitizer: settings.sanitizer)
+    }
+
+    /// Reads `context.debug.secret_file` (trailing newline ignored); an unreadable or empty file is an error.
+    static func debugSecret(_ d: DebugConfiguration, errors: inout [ConfigError]) -> [UInt8]? {
+        guard let path = d.secretFile else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            errors.append(ConfigError(keyPath: "context.debug.secret_file", reason: "cannot read \"\(path)\""))
+            return nil
+        }
+        var bytes = [UInt8](data)
+        while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
+        if bytes.count < 16 {
+            errors.append(ConfigError(keyPath: "context.debug.secret_file", reason: "secret must be at least 16 bytes"))
+            return nil
+        }
+        return bytes
+    }
+
+    /// "x-correlation-id" → "X-Correlation-ID"-style capitalisation for names Tracegate writes.
+    static func canonical(_ name: String) -> String {
+        name.split(separator: "-", omittingEmptySubsequences: false).map { part in
+            let lower = part.lowercased()
+            if lower == "id" { return "ID" }
+            return lower.prefix(1).uppercased() + lower.dropFirst()
+        }.joined(separator: "-")
+    }
+
+    static func resolveOne(_ spec: SocketAddressSpec, path: String, errors: inout [ConfigError]) -> SocketAddress? {
+        guard let first = SocketAddress.resolve(host: spec.host, port: spec.port).first else {
+            errors.append(ConfigError(keyPath: path, reason: "cannot resolve host \"\(spec.host)\""))
+            return nil
+        }
+        return first
+    }
+
+    public static func nanos(_ d: Duration) -> UInt64 {
+        let (s, a) = d.components
+        return UInt64(max(0, s)) &* 1_000_000_000 &+ UInt64(max(0, a / 1_000_000_000))
+    }
+}

@@ -1,0 +1,124 @@
+// Worker+Downstream: reading request heads and running a downstream connection's phases.
+import CTracegateShims
+import Glibc
+import TracegateHTTP
+
+extension Worker {
+    /// Runs a downstream connection until it has nothing more to do right now. Loops because one
+    /// phase can hand over to the next without a new event (a pipelined request already buffered).
+    func driveDownstream(_ fd: Int32) {
+        let d = table[fd]
+        var rounds = 0
+        while d.pointee.kind == .downstream && rounds < 64 {
+            rounds += 1
+            let before = (d.pointee.phase, d.pointee.requestsServed)
+            switch d.pointee.phase {
+            case .idle, .readingHead:
+                readHead(fd)
+            case .proxying:
+                pump(fd)
+            case .tunnel:
+                pumpTunnel(fd)
+            case .closing:
+                flushClosing(fd)
+            }
+            guard d.pointee.kind == .downstream else { return }
+            let after = (d.pointee.phase, d.pointee.requestsServed)
+            if after == before { return }
+        }
+    }
+
+    /// Reads and parses a request head; starts the exchange when it is complete.
+    private func readHead(_ fd: Int32) {
+        let d = table[fd]
+        let limits = snapshot.headLimits
+        while true {
+            if d.pointee.inBuf.readableBytes > 0 {
+                let status: ParseStatus
+                do {
+                    status = try HeadParser.parseRequest(d.pointee.inBuf.readable, limits: limits, into: &requestHead)
+                } catch {
+                    counters.add(.errorsBadRequest)
+                    respondBeforeExchange(fd, ProxyError(kind: .badRequest(error)))
+                    return
+                }
+                if status == .complete {
+                    startExchange(fd)
+                    return
+                }
+                if d.pointee.phase == .idle {
+                    d.pointee.phase = .readingHead
+                    arm(fd, .headerRead, after: snapshot.timeouts.headerReadNanos)
+                }
+            }
+            guard d.pointee.canRead else { return }
+            if d.pointee.inBuf.writableBytes < 1024 {
+                d.pointee.inBuf.reserve(minimumWritable: Worker.readChunk)
+            }
+            let room = d.pointee.inBuf.writable
+            switch SocketOps.read(fd, into: room) {
+            case .bytes(let n):
+                d.pointee.inBuf.moveWriterIndex(by: n)
+                counters.add(.bytesIn, UInt64(n))
+                if n < room.count { d.pointee.canRead = false }
+            case .wouldBlock:
+                d.pointee.canRead = false
+                return
+            case .eof, .error:
+                // The client went away between requests or mid-head: nothing to answer.
+                closeDownstream(fd)
+                return
+            }
+        }
+    }
+
+    /// The head is complete: limits, edge context, route, upstream head, then lease an upstream.
+    private func startExchange(_ fd: Int32) {
+        let d = table[fd]
+        counters.add(.requests)
+        var x = Exchange()
+        x.startNanos = now
+        x.startWallNanos = tg_realtime_ns()
+        x.headReadNanos = now
+        x.method = requestHead.method
+        x.clientKeepAlive = requestHead.keepAlive
+        x.expectsContinue = requestHead.expectsContinue
+        x.wantsUpgrade = requestHead.upgrade
+        x.headLength = requestHead.headLength
+        x.requestSent = requestHead.headLength
+        x.requestScanned = requestHead.headLength
+        x.requestTracker = BodyTracker(framing: requestHead.framing)
+        x.closeAfterResponse = !requestHead.keepAlive || draining
+        d.pointee.exchange = x
+        d.pointee.phase = .proxying
+        disarm(fd)
+
+        // The edge runs first, so even a 404 or 413 carries the request's correlation id.
+        recordRequestHead(fd)
+        writeUpstreamHead(fd)
+        if case .contentLength(let n) = requestHead.framing, snapshot.maxRequestBodyBytes > 0, n > snapshot.maxRequestBodyBytes {
+            counters.add(.errorsBodyTooLarge)
+            fail(fd, ProxyError(kind: .bodyTooLarge))
+            return
+        }
+        guard let route = matchRoute(fd) else {
+            counters.add(.errorsNoRoute)
+            fail(fd, ProxyError(kind: .noRoute))
+            return
+        }
+        d.pointee.exchange.routeIndex = route
+        d.pointee.exchange.clusterIndex = snapshot.routes[route].clusterIndex
+        d.pointee.exchange.responseTimeoutNanos = snapshot.routes[route].responseTimeoutNanos
+        attachUpstream(fd)
+    }
+
+    /// A parse error before any exchange state exists: answer and close.
+    func respondBeforeExchange(_ fd: Int32, _ error: ProxyError) {
+        let d = table[fd]
+        d.pointee.exchange = Exchange()
+        d.pointee.exchange.startNanos = now
+        d.pointee.exchange.closeAfterResponse = true
+        d.pointee.phase = .proxying
+        fail(fd, error)
+    }
+}

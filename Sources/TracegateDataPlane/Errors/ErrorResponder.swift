@@ -1,0 +1,76 @@
+// ErrorResponder: the one place that turns a ProxyError into a status code and a JSON body.
+import TracegateHTTP
+
+/// Maps a `ProxyError` to its status, stable error code and human message, and writes the whole
+/// response into a buffer. Every error Tracegate itself answers goes through here, so clients,
+/// logs and metrics see the same code.
+enum ErrorResponder {
+    struct Mapping {
+        var status: Int
+        var reason: StaticString
+        var code: StaticString
+        var message: StaticString
+    }
+
+    static func mapping(for error: ProxyError) -> Mapping {
+        switch error.kind {
+        case .badRequest(let e):
+            switch e.status {
+            case 414: return Mapping(status: 414, reason: "URI Too Long", code: e.code, message: "request target longer than limits.max_uri_length")
+            case 431: return Mapping(status: 431, reason: "Request Header Fields Too Large", code: e.code, message: "request head over limits.max_header_bytes or limits.max_header_count")
+            case 505: return Mapping(status: 505, reason: "HTTP Version Not Supported", code: e.code, message: "only HTTP/1.0 and HTTP/1.1 are accepted on this connection")
+            case 501: return Mapping(status: 501, reason: "Not Implemented", code: e.code, message: "unsupported transfer coding")
+            default: return Mapping(status: 400, reason: "Bad Request", code: e.code, message: "malformed request")
+            }
+        case .noRoute: return Mapping(status: 404, reason: "Not Found", code: "no_route", message: "no route matches this host and path")
+        case .bodyTooLarge: return Mapping(status: 413, reason: "Content Too Large", code: "body_too_large", message: "request body over limits.max_request_body_bytes")
+        case .headerReadTimeout: return Mapping(status: 408, reason: "Request Timeout", code: "header_read_timeout", message: "request head not received within timeouts.header_read")
+        case .upstreamConnectFailed: return Mapping(status: 502, reason: "Bad Gateway", code: "upstream_connect_failed", message: "could not connect to the upstream")
+        case .upstreamConnectTimeout: return Mapping(status: 504, reason: "Gateway Timeout", code: "upstream_connect_timeout", message: "upstream connect timed out")
+        case .upstreamReset: return Mapping(status: 502, reason: "Bad Gateway", code: "upstream_reset", message: "upstream closed the connection before the response head")
+        case .upstreamTimeout: return Mapping(status: 504, reason: "Gateway Timeout", code: "upstream_timeout", message: "upstream did not answer in time")
+        case .upstreamMalformedResponse: return Mapping(status: 502, reason: "Bad Gateway", code: "upstream_malformed_response", message: "upstream sent a malformed response")
+        case .upstreamPoolExhausted: return Mapping(status: 503, reason: "Service Unavailable", code: "upstream_pool_exhausted", message: "upstream connection limit reached")
+        case .tooManyConnections: return Mapping(status: 503, reason: "Service Unavailable", code: "too_many_connections", message: "connection limit reached")
+        case .draining: return Mapping(status: 503, reason: "Service Unavailable", code: "draining", message: "shutting down")
+        }
+    }
+
+    /// Writes a complete JSON error response: status line, headers, body. `correlationID` is echoed
+    /// in `X-Correlation-ID` and in the body (empty when the request never got that far).
+    static func write(
+        _ error: ProxyError, correlationHeader: UnsafeRawBufferPointer, correlationID: UnsafeRawBufferPointer,
+        headOnly: Bool, close: Bool, into out: inout IOBuffer
+    ) -> Int {
+        let m = mapping(for: error)
+        out.append("HTTP/1.1 ")
+        out.appendDecimal(m.status)
+        out.append(byte: 0x20)
+        out.append(m.reason)
+        out.append("\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n")
+        if correlationID.count > 0 && correlationHeader.count > 0 {
+            HeadWriter.appendHeader(name: correlationHeader, value: correlationID, into: &out)
+        }
+        if close { out.append("Connection: close\r\n") }
+        // {"error":"<code>","status":<n>,"message":"<msg>","correlation_id":"<id>"}\n
+        let length = 10 + m.code.utf8CodeUnitCount + 11 + decimalDigits(m.status) + 12
+            + m.message.utf8CodeUnitCount + 20 + correlationID.count + 3
+        out.append("Content-Length: ")
+        out.appendDecimal(length)
+        out.append("\r\n\r\n")
+        if !headOnly {
+            out.append("{\"error\":\"")
+            out.append(m.code)
+            out.append("\",\"status\":")
+            out.appendDecimal(m.status)
+            out.append(",\"message\":\"")
+            out.append(m.message)
+            out.append("\",\"correlation_id\":\"")
+            out.append(correlationID)
+            out.append("\"}\n")
+        }
+        return m.status
+    }
+
+    private static func decimalDigits(_ v: Int) -> Int { v >= 100 ? 3 : (v >= 10 ? 2 : 1) }
+}

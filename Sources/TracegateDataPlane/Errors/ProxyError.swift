@@ -1,0 +1,46 @@
+// ProxyError: every way an exchange can fail, classified once.
+import TracegateHTTP
+
+/// Why an exchange failed, with where the fault lies and whether another attempt could help.
+///
+/// A struct wrapping a private-ish enum (the swift-nio form) so cases can be added without breaking
+/// callers that switch on `kind`. The single mapping to a status code and a stable error code is
+/// `ErrorResponder`; nothing else invents status codes.
+struct ProxyError: Error, Equatable {
+    enum Kind: Equatable {
+        /// The request head or body was malformed or over a limit (status from the parser).
+        case badRequest(HTTPParseError)
+        case noRoute
+        case bodyTooLarge
+        case headerReadTimeout
+        case upstreamConnectFailed
+        case upstreamConnectTimeout
+        case upstreamReset
+        case upstreamTimeout
+        case upstreamMalformedResponse
+        case upstreamPoolExhausted
+        case tooManyConnections
+        case draining
+    }
+
+    /// Which side caused it (Pingora's `esource`): for logs and metric labels.
+    enum Source: Equatable { case downstream, upstream, internalLimit }
+
+    var kind: Kind
+
+    var source: Source {
+        switch kind {
+        case .badRequest, .bodyTooLarge, .headerReadTimeout: .downstream
+        case .noRoute, .tooManyConnections, .draining, .upstreamPoolExhausted: .internalLimit
+        default: .upstream
+        }
+    }
+
+    /// Whether the same request may be tried again on a fresh upstream connection.
+    var retryable: Bool {
+        switch kind {
+        case .upstreamConnectFailed, .upstreamReset: true
+        default: false
+        }
+    }
+}

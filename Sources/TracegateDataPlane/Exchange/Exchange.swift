@@ -1,0 +1,77 @@
+// Exchange: the state of one HTTP request/response passing through a downstream connection.
+import TracegateContext
+import TracegateHTTP
+
+/// One request and its response, as plain values inside the downstream connection's slot.
+///
+/// Offsets (`requestSent`, `requestScanned`) are relative to the downstream input buffer's reader
+/// index, so compacting the buffer never invalidates them. The request head and its body stay in
+/// the input buffer until the exchange ends (or the buffer fills), which is what lets a request be
+/// replayed on a fresh upstream connection without a copy.
+struct Exchange {
+    // Timing (monotonic ns) and identity.
+    var startNanos: UInt64 = 0
+    var startWallNanos: UInt64 = 0
+    var headReadNanos: UInt64 = 0
+    var upstreamStartNanos: UInt64 = 0
+    var responseHeadNanos: UInt64 = 0
+
+    // From the request head.
+    var method: HTTPMethod = .get
+    var clientKeepAlive = true
+    var expectsContinue = false
+    var wantsUpgrade = false
+    var headLength: Int = 0
+
+    // Edge context: the decision, this attempt's CLIENT span, and where the correlation and session
+    // ids sit inside the slot's upstream head (reused for the response and error bodies).
+    var edge: EdgeDecision? = nil
+    var clientSpanID = SpanID(0)
+    var correlationRange = ByteRange(start: 0, end: 0)
+    var sessionRange = ByteRange(start: 0, end: 0)
+
+    /// The access-log record, filled as the exchange goes (request facts are copied at the head,
+    /// because the head's bytes may be gone from the buffer by the time the exchange ends).
+    var record = RequestRecord()
+
+    // Routing.
+    var routeIndex: Int = -1
+    var clusterIndex: Int = -1
+    var poolIndex: Int = -1
+    var upstreamFD: Int32 = -1
+    var upstreamGeneration: UInt32 = 0
+    var attempts: Int = 0
+    /// Copied from the route at routing time, so a reload mid-exchange cannot change it.
+    var responseTimeoutNanos: UInt64 = 0
+
+    // Request direction (client → upstream).
+    var requestTracker = BodyTracker(framing: .none)
+    /// Bytes of the upstream head already written.
+    var upstreamHeadSent: Int = 0
+    /// Bytes of the input buffer (from its reader index) already written upstream, head included.
+    var requestSent: Int = 0
+    /// Bytes of the input buffer (from its reader index) that belong to this request and were validated.
+    var requestScanned: Int = 0
+    /// True while the whole request (head and body) is still in the input buffer.
+    var replayable = true
+    /// Raw request body bytes validated so far (chunk framing included), for bytes-in accounting.
+    var requestBodyBytes: UInt64 = 0
+
+    // Response direction (upstream → client).
+    var responseHeadParsed = false
+    var responseTracker = BodyTracker(framing: .none)
+    var responseFraming: BodyFraming = .none
+    /// Bytes of the upstream input buffer (from its reader index) validated as response body.
+    var responseScanned: Int = 0
+    var status: Int = 0
+    var upstreamKeepAlive = true
+    /// Some byte of the response (head or body) has been handed to the client socket.
+    var responseStarted = false
+    var responseBytes: UInt64 = 0
+    /// The downstream closes after this response (client asked, untilClose framing, or an error).
+    var closeAfterResponse = false
+    /// Set when Tracegate answered with its own error response.
+    var errorCode: ProxyError? = nil
+
+    var isRequestComplete: Bool { requestTracker.isComplete && requestSent == requestScanned }
+}

@@ -1,0 +1,280 @@
+// Worker+Pump: moving an exchange's bytes in both directions with back-pressure.
+import Glibc
+import TracegateHTTP
+
+extension Worker {
+    /// The most a connection buffers in one direction before it stops reading (back-pressure).
+    static let streamWindow = 64 * 1024
+
+    /// Moves everything that can move for the exchange on downstream `fd`, until nothing can:
+    /// request body in, request out, response in, response out; then completes the exchange.
+    ///
+    /// Back-pressure falls out of the buffer rules: a side is read only while its buffer has room,
+    /// and room is made only by writing to the other side. Readiness is edge-triggered and tracked
+    /// in `canRead`/`canWrite`, so a side that was not read because of back-pressure is read as soon
+    /// as room appears, without another epoll event.
+    func pump(_ fd: Int32) {
+        let d = table[fd]
+        var progress = true
+        while progress && d.pointee.kind == .downstream && d.pointee.phase == .proxying {
+            progress = false
+            let u = attachedUpstream(d)
+
+            if let u, u.pointee.upstreamPhase == .active {
+                // 1. Request body from the client.
+                if !d.pointee.exchange.requestTracker.isComplete && d.pointee.canRead {
+                    switch readRequestBody(fd) {
+                    case .progress: progress = true
+                    case .stalled: break
+                    case .finished: return
+                    }
+                }
+                // 2. Validate its framing.
+                if !scanRequestBody(fd) { return }
+                // 3. Send head and body upstream.
+                let x = d.pointee.exchange
+                let headPending = x.upstreamHeadSent < d.pointee.upstreamHead.readableBytes
+                if u.pointee.canWrite && (headPending || x.requestSent < x.requestScanned) {
+                    let head = d.pointee.upstreamHead.readable
+                    let first = UnsafeRawBufferPointer(rebasing: head[x.upstreamHeadSent...])
+                    let body = UnsafeRawBufferPointer(rebasing: d.pointee.inBuf.readable[x.requestSent..<x.requestScanned])
+                    switch SocketOps.write(u.pointee.fd, first, body) {
+                    case .bytes(let n):
+                        let h = min(n, first.count)
+                        d.pointee.exchange.upstreamHeadSent += h
+                        d.pointee.exchange.requestSent += n - h
+                        if n < first.count + body.count { u.pointee.canWrite = false }
+                        progress = true
+                    case .wouldBlock:
+                        u.pointee.canWrite = false
+                    case .eof, .error:
+                        upstreamFailed(fd, .upstreamReset)
+                        return
+                    }
+                }
+                // 4. Response bytes from the upstream.
+                if u.pointee.canRead && !u.pointee.readEOF && !responseFullyRead(d.pointee.exchange) {
+                    switch readResponse(u) {
+                    case .progress: progress = true
+                    case .stalled: break
+                    case .finished:
+                        upstreamFailedOrEnded(fd)
+                        return
+                    }
+                }
+                // 5. Response head(s).
+                if !d.pointee.exchange.responseHeadParsed {
+                    if u.pointee.inBuf.readableBytes > 0 {
+                        switch parseResponseHead(fd, u) {
+                        case .progress: progress = true
+                        case .stalled: break
+                        case .finished: return
+                        }
+                    }
+                    if !d.pointee.exchange.responseHeadParsed && u.pointee.readEOF && d.pointee.phase == .proxying {
+                        upstreamFailed(fd, .upstreamReset)
+                        return
+                    }
+                }
+                // 6. Validate the response body's framing.
+                if d.pointee.exchange.responseHeadParsed && !scanResponseBody(fd, u) { return }
+            }
+
+            // 7. Response bytes (ours or the upstream's) to the client.
+            if d.pointee.canWrite {
+                switch writeResponse(fd, u) {
+                case .progress: progress = true
+                case .stalled: break
+                case .finished: return
+                }
+            }
+
+            // 8. Done?
+            let x = d.pointee.exchange
+            let upstreamDone = u == nil || x.responseTracker.isComplete
+                || (u!.pointee.readEOF && isUntilClose(x))
+            if x.responseHeadParsed && upstreamDone && x.responseScanned == 0 && d.pointee.outBuf.readableBytes == 0 {
+                finishExchange(fd)
+                return
+            }
+        }
+    }
+
+    enum PumpStep { case progress, stalled, finished }
+
+    func attachedUpstream(_ d: UnsafeMutablePointer<Connection>) -> UnsafeMutablePointer<Connection>? {
+        let ufd = d.pointee.exchange.upstreamFD
+        guard ufd >= 0 else { return nil }
+        let u = table[ufd]
+        guard u.pointee.kind == .upstream, u.pointee.generation == d.pointee.exchange.upstreamGeneration else { return nil }
+        return u
+    }
+
+    func isUntilClose(_ x: Exchange) -> Bool {
+        if case .untilClose = x.responseFraming { return true }
+        return false
+    }
+
+    private func responseFullyRead(_ x: Exchange) -> Bool {
+        x.responseHeadParsed && x.responseTracker.isComplete
+    }
+
+    /// Reads request body bytes into the downstream buffer, making room by dropping bytes already
+    /// sent upstream (after which the request can no longer be replayed).
+    private func readRequestBody(_ fd: Int32) -> PumpStep {
+        let d = table[fd]
+        if d.pointee.inBuf.writableBytes == 0 {
+            let sent = d.pointee.exchange.requestSent
+            if sent > 0 {
+                d.pointee.inBuf.moveReaderIndex(by: sent)
+                d.pointee.exchange.requestScanned -= sent
+                d.pointee.exchange.requestSent = 0
+                d.pointee.exchange.replayable = false
+            }
+            if d.pointee.inBuf.readableBytes >= Worker.streamWindow { return .stalled }
+            d.pointee.inBuf.reserve(minimumWritable: Worker.readChunk)
+        }
+        let room = d.pointee.inBuf.writable
+        switch SocketOps.read(fd, into: room) {
+        case .bytes(let n):
+            d.pointee.inBuf.moveWriterIndex(by: n)
+            counters.add(.bytesIn, UInt64(n))
+            if n < room.count { d.pointee.canRead = false }
+            return .progress
+        case .wouldBlock:
+            d.pointee.canRead = false
+            return .stalled
+        case .eof, .error:
+            counters.add(.downstreamAborted)
+            d.pointee.exchange.status = 499
+            abortDownstream(fd)
+            return .finished
+        }
+    }
+
+    /// Runs the request's framing validator over newly read bytes. False when the exchange ended.
+    private func scanRequestBody(_ fd: Int32) -> Bool {
+        let d = table[fd]
+        let x = d.pointee.exchange
+        guard !x.requestTracker.isComplete, x.requestScanned < d.pointee.inBuf.readableBytes else { return true }
+        let fresh = UnsafeRawBufferPointer(rebasing: d.pointee.inBuf.readable[x.requestScanned...])
+        do {
+            let n = try d.pointee.exchange.requestTracker.consume(fresh)
+            d.pointee.exchange.requestScanned += n
+            d.pointee.exchange.requestBodyBytes += UInt64(n)
+        } catch {
+            counters.add(.errorsBadRequest)
+            fail(fd, ProxyError(kind: .badRequest(error)))
+            return false
+        }
+        let limit = snapshot.maxRequestBodyBytes
+        if limit > 0 && d.pointee.exchange.requestTracker.payloadBytes > limit {
+            counters.add(.errorsBodyTooLarge)
+            fail(fd, ProxyError(kind: .bodyTooLarge))
+            return false
+        }
+        return true
+    }
+
+    /// Reads response bytes into the upstream buffer while it is under the stream window.
+    private func readResponse(_ u: UnsafeMutablePointer<Connection>) -> PumpStep {
+        if u.pointee.inBuf.writableBytes < 1024 {
+            let limit = max(Worker.streamWindow, snapshot.headLimits.maxHeadBytes + 1)
+            if u.pointee.inBuf.readableBytes >= limit { return .stalled }
+            u.pointee.inBuf.reserve(minimumWritable: Worker.readChunk)
+        }
+        let room = u.pointee.inBuf.writable
+        switch SocketOps.read(u.pointee.fd, into: room) {
+        case .bytes(let n):
+            u.pointee.inBuf.moveWriterIndex(by: n)
+            if n < room.count { u.pointee.canRead = false }
+            return .progress
+        case .wouldBlock:
+            u.pointee.canRead = false
+            return .stalled
+        case .eof:
+            u.pointee.readEOF = true
+            u.pointee.canRead = false
+            return .progress
+        case .error:
+            u.pointee.readEOF = true
+            u.pointee.canRead = false
+            return .finished
+        }
+    }
+
+    /// A read error on the upstream: before the head it is a failed attempt; after, a truncated response.
+    private func upstreamFailedOrEnded(_ fd: Int32) {
+        let d = table[fd]
+        if d.pointee.exchange.responseHeadParsed {
+            counters.add(.upstreamResets)
+            abortDownstream(fd)
+        } else {
+            upstreamFailed(fd, .upstreamReset)
+        }
+    }
+
+    /// Validates the response body's framing over newly read bytes. False when the exchange ended.
+    private func scanResponseBody(_ fd: Int32, _ u: UnsafeMutablePointer<Connection>) -> Bool {
+        let d = table[fd]
+        let x = d.pointee.exchange
+        let available = u.pointee.inBuf.readableBytes
+        if !x.responseTracker.isComplete && x.responseScanned < available {
+            let fresh = UnsafeRawBufferPointer(rebasing: u.pointee.inBuf.readable[x.responseScanned...])
+            do {
+                let n = try d.pointee.exchange.responseTracker.consume(fresh)
+                d.pointee.exchange.responseScanned += n
+            } catch {
+                counters.add(.upstreamResets)
+                abortDownstream(fd)
+                return false
+            }
+        }
+        if d.pointee.exchange.responseTracker.isComplete && d.pointee.exchange.responseScanned < u.pointee.inBuf.readableBytes {
+            // Bytes past the end of the response: the upstream is out of sync; never reuse it.
+            d.pointee.exchange.upstreamKeepAlive = false
+        }
+        if !d.pointee.exchange.responseTracker.isComplete && u.pointee.readEOF && !isUntilClose(d.pointee.exchange)
+            && d.pointee.exchange.responseScanned == u.pointee.inBuf.readableBytes {
+            // The upstream closed mid-body: the client must see a truncated response, not a clean end.
+            counters.add(.upstreamResets)
+            d.pointee.exchange.upstreamKeepAlive = false
+            if d.pointee.outBuf.readableBytes == 0 && d.pointee.exchange.responseScanned == 0 {
+                abortDownstream(fd)
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Writes our pending bytes (heads we wrote) and the upstream's validated body bytes to the client.
+    private func writeResponse(_ fd: Int32, _ u: UnsafeMutablePointer<Connection>?) -> PumpStep {
+        let d = table[fd]
+        let scanned = d.pointee.exchange.responseScanned
+        let own = d.pointee.outBuf.readable
+        let body = u.map { UnsafeRawBufferPointer(rebasing: $0.pointee.inBuf.readable[0..<scanned]) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        guard own.count + body.count > 0 else { return .stalled }
+        switch SocketOps.write(fd, own, body) {
+        case .bytes(let n):
+            let h = min(n, own.count)
+            d.pointee.outBuf.moveReaderIndex(by: h)
+            if n > h, let u {
+                u.pointee.inBuf.moveReaderIndex(by: n - h)
+                d.pointee.exchange.responseScanned -= n - h
+            }
+            d.pointee.exchange.responseStarted = true
+            d.pointee.exchange.responseBytes += UInt64(n)
+            counters.add(.bytesOut, UInt64(n))
+            if n < own.count + body.count { d.pointee.canWrite = false }
+            return .progress
+        case .wouldBlock:
+            d.pointee.canWrite = false
+            return .stalled
+        case .eof, .error:
+            counters.add(.downstreamAborted)
+            d.pointee.exchange.status = 499
+            abortDownstream(fd)
+            return .finished
+        }
+    }
+}

@@ -1,0 +1,43 @@
+// RequestRecord: one finished exchange as plain values, for the access log and request ring.
+import Glibc
+import TracegateContext
+import TracegateHTTP
+
+/// What the control side needs to log and index a finished request. A trivial value written
+/// once by the worker into its ring; no references, so it crosses threads by copy.
+public struct RequestRecord: Sendable {
+    public var wallStartNanos: UInt64 = 0
+    public var totalNanos: UInt64 = 0
+    /// From the upstream attempt's start to its response head (0 when none).
+    public var upstreamHeadNanos: UInt64 = 0
+    public var traceID = TraceID(hi: 0, lo: 0)
+    public var serverSpanID = SpanID(0)
+    public var clientSpanID = SpanID(0)
+    public var parentSpanID = SpanID(0)
+    public var sampled = false
+    public var traceOrigin: UInt8 = 0
+    public var status: Int = 0
+    public var attempts: Int = 0
+    public var trusted = false
+    public var debug = false
+    public var routeIndex: Int = -1
+    public var snapshotVersion: Int = 0
+    public var listenerIndex: Int = 0
+    public var hasEndpoint = false
+    public var endpoint = SocketAddress(storage: sockaddr_storage())
+    public var peerIPv6 = false
+    public var peerV4: UInt32 = 0
+    public var peerV6: (UInt64, UInt64) = (0, 0)
+    public var peerPort: UInt16 = 0
+    public var bytesIn: UInt64 = 0
+    public var bytesOut: UInt64 = 0
+    /// Tracegate's own error code when it answered itself (empty otherwise).
+    public var error: StaticString = ""
+    public var method = InlineBytes()
+    public var path = InlineBytes()
+    public var correlationID = InlineBytes()
+    public var sessionID = InlineBytes()
+    public var userAgent = InlineBytes()
+
+    public init() {}
+}

@@ -1,0 +1,73 @@
+// Worker+Record: filling and publishing the request record of each exchange.
+import TracegateHTTP
+
+extension Worker {
+    /// Copies the facts that live in the request head (method, path, user agent) into the exchange's
+    /// record while the head's bytes are still in the buffer.
+    func recordRequestHead(_ fd: Int32) {
+        let d = table[fd]
+        let source = d.pointee.inBuf.readable
+        let m = requestHead.methodRange
+        d.pointee.exchange.record.method.set(UnsafeRawBufferPointer(rebasing: source[m.start..<m.end]))
+        let t = requestHead.target
+        d.pointee.exchange.record.path.set(UnsafeRawBufferPointer(rebasing: source[t.start..<t.end]))
+        if let ua = requestHead.firstIndex(of: .userAgent) {
+            let v = requestHead.headers[ua].value
+            d.pointee.exchange.record.userAgent.set(UnsafeRawBufferPointer(rebasing: source[v.start..<v.end]))
+        }
+    }
+
+    /// Publishes the finished exchange's record to the control side (dropped and counted when the
+    /// ring is full: the access log never slows traffic).
+    func exchangeCompleted(_ fd: Int32) {
+        let d = table[fd]
+        let x = d.pointee.exchange
+        let correlation = correlationID(fd)
+        let sessionRange = x.sessionRange
+        let session = sessionRange.count > 0
+            ? UnsafeRawBufferPointer(rebasing: d.pointee.upstreamHead.readable[sessionRange.start..<sessionRange.end])
+            : UnsafeRawBufferPointer(start: nil, count: 0)
+        let listener = d.pointee.listenerIndex
+        let peer = d.pointee.peer
+        let trusted = d.pointee.trusted
+        let version = snapshot.version
+        let now = self.now
+        let endpoint = x.poolIndex >= 0 ? pools.pools[x.poolIndex].address : nil
+        let pushed = ring.push { r in
+            r = x.record
+            r.wallStartNanos = x.startWallNanos
+            r.totalNanos = now &- x.startNanos
+            r.upstreamHeadNanos = x.responseHeadNanos > x.upstreamStartNanos && x.upstreamStartNanos > 0
+                ? x.responseHeadNanos - x.upstreamStartNanos : 0
+            if let e = x.edge {
+                r.traceID = e.traceID
+                r.serverSpanID = e.serverSpanID
+                r.parentSpanID = e.callerParentID ?? .invalid
+                r.sampled = e.isSampled
+                r.traceOrigin = e.traceOrigin.rawValue
+                r.debug = e.debug.isHonoured
+            }
+            r.clientSpanID = x.clientSpanID
+            r.status = x.status
+            r.attempts = x.attempts
+            r.trusted = trusted
+            r.routeIndex = x.routeIndex
+            r.snapshotVersion = version
+            r.listenerIndex = listener
+            if let endpoint {
+                r.hasEndpoint = true
+                r.endpoint = endpoint
+            }
+            r.peerIPv6 = peer.isIPv6
+            r.peerV4 = peer.v4
+            r.peerV6 = peer.v6
+            r.peerPort = peer.port
+            r.bytesIn = UInt64(x.headLength) &+ x.requestBodyBytes
+            r.bytesOut = x.responseBytes
+            r.error = x.errorCode.map { ErrorResponder.mapping(for: $0).code } ?? ""
+            r.correlationID.set(correlation)
+            r.sessionID.set(session)
+        }
+        if !pushed { counters.add(.accessLogDropped) }
+    }
+}

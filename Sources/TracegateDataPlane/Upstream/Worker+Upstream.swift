@@ -1,0 +1,182 @@
+// Worker+Upstream: leasing, connecting, returning and closing upstream connections.
+import CTracegateShims
+import Glibc
+import TracegateHTTP
+
+extension Worker {
+    /// Gives the downstream's exchange an upstream connection: an idle pooled one, or a new
+    /// non-blocking connect. Fails the exchange with 503 when the endpoint's pool is full.
+    func attachUpstream(_ fd: Int32) {
+        let d = table[fd]
+        let cluster = d.pointee.exchange.clusterIndex
+        guard cluster >= 0 && cluster < snapshot.clusters.count else {
+            fail(fd, ProxyError(kind: .noRoute))  // a reload removed the cluster between attempts
+            return
+        }
+        let poolIndex = pools.select(cluster: cluster, balancing: snapshot.clusters[cluster].balancing)
+        d.pointee.exchange.poolIndex = poolIndex
+        d.pointee.exchange.attempts += 1
+        d.pointee.exchange.upstreamStartNanos = now
+        let responseTimeout = d.pointee.exchange.responseTimeoutNanos
+
+        // Reuse the most recently returned idle connection.
+        while let ufd = pools.pools[poolIndex].idle.popLast() {
+            let u = table[ufd]
+            guard u.pointee.kind == .upstream, u.pointee.upstreamPhase == .idle else { continue }
+            if u.pointee.readEOF || u.pointee.canRead {
+                // The server closed it (or sent bytes unasked) while idle: not reusable.
+                closeUpstream(ufd)
+                continue
+            }
+            bind(upstream: ufd, to: fd, pool: poolIndex)
+            counters.add(.upstreamReused)
+            arm(ufd, .response, after: responseTimeout)
+            pump(fd)
+            return
+        }
+
+        guard pools.pools[poolIndex].open < pools.pools[poolIndex].maxConnections else {
+            counters.add(.errorsPoolExhausted)
+            fail(fd, ProxyError(kind: .upstreamPoolExhausted))
+            return
+        }
+        let (ufd, result) = SocketOps.connect(to: pools.pools[poolIndex].address)
+        counters.add(.upstreamConnects)
+        if ufd < 0 || !table.contains(ufd) {
+            if ufd >= 0 { close(ufd) }
+            counters.add(.upstreamConnectFailures)
+            fail(fd, ProxyError(kind: .upstreamConnectFailed))
+            return
+        }
+        let u = table[ufd]
+        u.pointee.reset(kind: .upstream, fd: ufd)
+        pools.pools[poolIndex].open += 1
+        u.pointee.poolIndex = poolIndex
+        switch result {
+        case .failure:
+            counters.add(.upstreamConnectFailures)
+            u.pointee.upstreamPhase = .connecting
+            closeUpstream(ufd)
+            fail(fd, ProxyError(kind: .upstreamConnectFailed))
+        case .success(let connected):
+            register(ufd)
+            bind(upstream: ufd, to: fd, pool: poolIndex)
+            if connected {
+                u.pointee.canWrite = true
+                arm(ufd, .response, after: responseTimeout)
+                pump(fd)
+            } else {
+                u.pointee.upstreamPhase = .connecting
+                arm(ufd, .connect, after: pools.pools[poolIndex].connectTimeoutNanos)
+            }
+        }
+    }
+
+    private func bind(upstream ufd: Int32, to fd: Int32, pool: Int) {
+        let u = table[ufd]
+        let d = table[fd]
+        u.pointee.upstreamPhase = .active
+        u.pointee.downstreamFD = fd
+        u.pointee.downstreamGeneration = d.pointee.generation
+        u.pointee.inBuf.clear()
+        d.pointee.exchange.upstreamFD = ufd
+        d.pointee.exchange.upstreamGeneration = u.pointee.generation
+        pools.pools[pool].active += 1
+    }
+
+    /// An epoll event on an upstream connection.
+    func upstreamEvent(_ ufd: Int32) {
+        let u = table[ufd]
+        switch u.pointee.upstreamPhase {
+        case .idle:
+            // Pooled connections should be silent; any event means the server closed it.
+            pools.pools[u.pointee.poolIndex].removeIdle(ufd)
+            closeUpstream(ufd)
+        case .connecting:
+            guard u.pointee.canWrite else { return }
+            let fd = u.pointee.downstreamFD
+            let err = tg_socket_error(ufd)
+            if err != 0 {
+                counters.add(.upstreamConnectFailures)
+                if downstreamIsCurrent(fd, for: u) {
+                    fail(fd, ProxyError(kind: .upstreamConnectFailed))  // abandons this upstream
+                } else {
+                    abandonUpstream(ufd)
+                }
+                return
+            }
+            u.pointee.upstreamPhase = .active
+            guard downstreamIsCurrent(fd, for: u) else { abandonUpstream(ufd); return }
+            let d = table[fd]
+            arm(ufd, .response, after: d.pointee.exchange.responseTimeoutNanos)
+            driveDownstream(fd)
+        case .active:
+            let fd = u.pointee.downstreamFD
+            guard downstreamIsCurrent(fd, for: u) else { abandonUpstream(ufd); return }
+            driveDownstream(fd)
+        }
+    }
+
+    /// Whether the downstream this upstream serves is still the same connection and exchange.
+    func downstreamIsCurrent(_ fd: Int32, for u: UnsafeMutablePointer<Connection>) -> Bool {
+        guard fd >= 0 else { return false }
+        let d = table[fd]
+        return d.pointee.kind == .downstream && d.pointee.generation == u.pointee.downstreamGeneration
+            && d.pointee.exchange.upstreamFD == u.pointee.fd
+    }
+
+    /// Hands an upstream connection back after a complete exchange: to the idle pool when it can
+    /// carry another request, closed otherwise.
+    func releaseUpstream(_ ufd: Int32, reusable: Bool) {
+        let u = table[ufd]
+        let poolIndex = u.pointee.poolIndex
+        pools.pools[poolIndex].active -= 1
+        u.pointee.exchangesServed += 1
+        u.pointee.downstreamFD = -1
+        let pool = pools.pools[poolIndex]
+        guard reusable, pool.current, !draining, pool.idle.count < pool.maxIdle, !u.pointee.readEOF,
+              u.pointee.inBuf.readableBytes == 0 else {
+            closeUpstream(ufd)
+            return
+        }
+        u.pointee.upstreamPhase = .idle
+        u.pointee.inBuf.clear()
+        pools.pools[poolIndex].idle.append(ufd)
+        arm(ufd, .poolIdle, after: pool.idleTimeoutNanos)
+    }
+
+    /// Detaches an upstream from its exchange without reuse (errors, aborts).
+    func abandonUpstream(_ ufd: Int32) {
+        let u = table[ufd]
+        if u.pointee.upstreamPhase != .idle && u.pointee.downstreamFD >= 0 {
+            pools.pools[u.pointee.poolIndex].active -= 1
+        }
+        u.pointee.downstreamFD = -1
+        closeUpstream(ufd)
+    }
+
+    /// Closes an upstream socket and frees its slot (buffers are kept for the next use of the fd).
+    func closeUpstream(_ ufd: Int32) {
+        let u = table[ufd]
+        guard u.pointee.kind == .upstream else { return }
+        if u.pointee.poolIndex >= 0 {
+            pools.pools[u.pointee.poolIndex].open -= 1
+            if u.pointee.upstreamPhase == .idle { pools.pools[u.pointee.poolIndex].removeIdle(ufd) }
+        }
+        u.pointee.kind = .free
+        u.pointee.generation &+= 1
+        u.pointee.deadline = 0
+        shrinkBuffers(u)
+        close(ufd)
+    }
+
+    /// Gives back buffer memory above the default size, so a burst of large heads does not pin memory.
+    func shrinkBuffers(_ c: UnsafeMutablePointer<Connection>) {
+        if c.pointee.inBuf.capacity > 64 * 1024 { c.pointee.inBuf.release() }
+        if c.pointee.outBuf.capacity > 64 * 1024 { c.pointee.outBuf.release() }
+        if c.pointee.upstreamHead.capacity > 64 * 1024 { c.pointee.upstreamHead.release() }
+        c.pointee.inBuf.clear()
+        c.pointee.outBuf.clear()
+        c.pointee.upstreamHead.clear()
+    }
+}

@@ -1,0 +1,109 @@
+// Connection: one slot of a worker's connection table.
+import TracegateHTTP
+
+/// Everything a worker knows about one file descriptor, as a plain struct stored in a table
+/// indexed by fd.
+///
+/// Why one struct for every role (listener, downstream, upstream, wakeup): the table is a flat
+/// array of identical slots that never moves, so an epoll event's fd finds its state with one
+/// multiply, and no per-connection object is allocated or reference-counted. Buffers are owned by
+/// the slot and released when the fd closes. `generation` changes every time the slot is reused,
+/// so an event or timer for a closed fd is recognised and dropped.
+struct Connection {
+    enum Kind: UInt8 { case free, listener, wakeup, downstream, upstream }
+
+    /// What a downstream connection is doing between requests.
+    enum DownstreamPhase: UInt8 {
+        /// Keep-alive: waiting for the first byte of the next request (idle timer).
+        case idle
+        /// Some bytes of a head have arrived (header-read timer).
+        case readingHead
+        /// An exchange is in flight.
+        case proxying
+        /// Upgraded (101): bytes flow raw both ways.
+        case tunnel
+        /// A final response is being flushed; the connection closes when it is out.
+        case closing
+    }
+
+    /// What an upstream connection is doing.
+    enum UpstreamPhase: UInt8 { case connecting, idle, active }
+
+    /// Which deadline `deadline` stands for.
+    enum TimerKind: UInt8 { case none, headerRead, keepAliveIdle, connect, response, poolIdle, closingLinger }
+
+    var kind: Kind = .free
+    var generation: UInt32 = 0
+    var fd: Int32 = -1
+
+    /// Edge-triggered readiness as last reported by epoll: true until a read or write would block.
+    var canRead = false
+    var canWrite = false
+    /// The peer sent FIN (read returned 0).
+    var readEOF = false
+    /// We sent FIN (closing phase: lingering until the peer closes or the linger timer fires).
+    var shutdownSent = false
+
+    var inBuf = IOBuffer()
+    var outBuf = IOBuffer()
+
+    /// Absolute monotonic deadline in ns; 0 when no timer is armed.
+    var deadline: UInt64 = 0
+    var timerKind: TimerKind = .none
+
+    // Listener
+    var listenerIndex: Int = 0
+
+    // Downstream
+    var phase: DownstreamPhase = .idle
+    var peer = PeerAddress()
+    var trusted = false
+    var requestsServed: Int = 0
+    var exchange = Exchange()
+    /// The rewritten request head for the upstream, kept whole until the exchange ends so a request
+    /// can be sent again on a fresh connection when a pooled one turns out to be stale.
+    var upstreamHead = IOBuffer()
+
+    // Upstream
+    var upstreamPhase: UpstreamPhase = .connecting
+    var poolIndex: Int = -1
+    var downstreamFD: Int32 = -1
+    var downstreamGeneration: UInt32 = 0
+    /// Number of exchanges this upstream connection has completed (0 = fresh).
+    var exchangesServed: Int = 0
+
+    /// Resets the per-fd state for a new use of the slot, keeping allocated buffers for reuse.
+    mutating func reset(kind: Kind, fd: Int32) {
+        self.kind = kind
+        self.fd = fd
+        generation &+= 1
+        canRead = false
+        canWrite = false
+        readEOF = false
+        shutdownSent = false
+        inBuf.clear()
+        outBuf.clear()
+        upstreamHead.clear()
+        deadline = 0
+        timerKind = .none
+        phase = .idle
+        trusted = false
+        requestsServed = 0
+        exchange = Exchange()
+        upstreamPhase = .connecting
+        poolIndex = -1
+        downstreamFD = -1
+        downstreamGeneration = 0
+        exchangesServed = 0
+    }
+}
+
+/// A peer's IP address as numbers, for trust checks without formatting.
+struct PeerAddress {
+    var isIPv6 = false
+    /// IPv4 in host byte order.
+    var v4: UInt32 = 0
+    /// IPv6 as two big-endian-folded halves.
+    var v6: (UInt64, UInt64) = (0, 0)
+    var port: UInt16 = 0
+}

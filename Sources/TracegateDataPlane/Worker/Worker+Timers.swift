@@ -1,0 +1,35 @@
+// Worker+Timers: what each kind of deadline does when it passes.
+import Glibc
+
+extension Worker {
+    func timerFired(_ fd: Int32, _ kind: Connection.TimerKind) {
+        let c = table[fd]
+        switch kind {
+        case .none:
+            return
+        case .headerRead:
+            guard c.pointee.kind == .downstream else { return }
+            if c.pointee.phase == .readingHead || (c.pointee.phase == .idle && c.pointee.requestsServed == 0 && c.pointee.inBuf.readableBytes > 0) {
+                counters.add(.errorsHeaderTimeout)
+                respondBeforeExchange(fd, ProxyError(kind: .headerReadTimeout))
+            } else if c.pointee.phase == .idle {
+                closeDownstream(fd)  // connected and said nothing: close quietly, as nginx does
+            }
+        case .keepAliveIdle, .closingLinger:
+            if c.pointee.kind == .downstream { closeDownstream(fd) }
+        case .poolIdle:
+            if c.pointee.kind == .upstream && c.pointee.upstreamPhase == .idle { closeUpstream(fd) }
+        case .connect, .response:
+            guard c.pointee.kind == .upstream else { return }
+            let dfd = c.pointee.downstreamFD
+            guard downstreamIsCurrent(dfd, for: c) else { abandonUpstream(fd); return }
+            if kind == .connect {
+                counters.add(.upstreamConnectTimeouts)
+                fail(dfd, ProxyError(kind: .upstreamConnectTimeout))
+            } else {
+                counters.add(.upstreamTimeouts)
+                fail(dfd, ProxyError(kind: .upstreamTimeout))
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+// Worker: one thread, one epoll instance, its connections, pools and timers.
+import CTracegateShims
+import Glibc
+import TracegateContext
+import TracegateHTTP
+
+/// A shared-nothing event loop: it owns its epoll instance, its `SO_REUSEPORT` listening sockets,
+/// the connection table, the upstream pools, a timer wheel and its counters. Nothing it touches on
+/// the request path is shared with another thread, so there is no lock, no atomic read-modify-write,
+/// no `Task` and no reference counting per request.
+///
+/// Created and run on its own thread (`WorkerThread`), never handed to another one.
+final class Worker {
+    let index: Int
+    let epfd: Int32
+    let mailbox: WorkerMailbox
+    let counters: WorkerCounters
+    /// Finished-request records for the control side (access log, request ring).
+    let ring: RecordRing
+    var table: ConnectionTable
+    var wheel: TimerWheel
+    var dueTimers: [TimerWheel.Entry] = []
+    var snapshot: RuntimeSnapshot
+    var pools = UpstreamPools()
+    var listenerFDs: [Int32]
+    /// Monotonic time of the current loop iteration (one clock read per wake-up).
+    var now: UInt64
+    var downstreamCount = 0
+    var draining = false
+    var drainDeadline: UInt64 = 0
+    var finished = false
+    /// Parse targets reused for every head this worker reads, so parsing never allocates.
+    var requestHead = RequestHead()
+    var responseHead = ResponseHead()
+    /// One edge decision maker per listener (each owns a debug rate limiter, so they are per worker).
+    var edges: [EdgeDecider]
+    /// Ids and sampling randomness: a fast generator per worker, seeded from the kernel.
+    var random: FastRandom
+    /// Views into the current request head, valid while its upstream head is written.
+    var edgeInput = EdgeInput(trusted: false, nowNanos: 0)
+    var edgeBaggage = HeaderFields()
+
+    static let readChunk = 16 * 1024
+    static let epollFlags = UInt32(EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue) | (1 << 31)  // EPOLLET
+
+    init(index: Int, snapshot: RuntimeSnapshot, listenerFDs: [Int32], mailbox: WorkerMailbox, counters: WorkerCounters, ring: RecordRing) {
+        self.ring = ring
+        self.index = index
+        self.snapshot = snapshot
+        self.listenerFDs = listenerFDs
+        self.mailbox = mailbox
+        self.counters = counters
+        edges = snapshot.listeners.map { EdgeDecider(policy: $0.edgePolicy) }
+        random = FastRandom.seededFromKernel()
+        epfd = epoll_create1(Int32(EPOLL_CLOEXEC))
+        table = ConnectionTable(capacity: ConnectionTable.fileDescriptorLimit())
+        now = tg_monotonic_ns()
+        wheel = TimerWheel(now: now)
+        requestHead.headers.reserveCapacity(snapshot.headLimits.maxHeaderCount)
+        responseHead.headers.reserveCapacity(snapshot.headLimits.maxHeaderCount)
+        pools.apply(snapshot)
+        for (i, fd) in listenerFDs.enumerated() {
+            let slot = table[fd]
+            slot.pointee.reset(kind: .listener, fd: fd)
+            slot.pointee.listenerIndex = i
+            register(fd)
+        }
+        let wake = table[mailbox.eventFD]
+        wake.pointee.reset(kind: .wakeup, fd: mailbox.eventFD)
+        _ = tg_epoll_ctl(epfd, Int32(EPOLL_CTL_ADD), mailbox.eventFD, UInt32(EPOLLIN.rawValue),
+                         UInt64(UInt32(bitPattern: mailbox.eventFD)) | UInt64(wake.pointee.generation) << 32)
+    }
+
+    /// The loop: wait, dispatch every event, fire due timers; until stopped or drained.
+    func run() {
+        tg_block_signals()
+        let events = UnsafeMutablePointer<tg_event>.allocate(capacity: 256)
+        defer { events.deallocate() }
+        while !finished {
+            var timeout = wheel.pollTimeoutMillis()
+            if draining && (timeout < 0 || timeout > 50) { timeout = 50 }
+            let n = tg_epoll_wait(epfd, events, 256, timeout)
+            now = tg_monotonic_ns()
+            if n > 0 {
+                for i in 0..<Int(n) { dispatch(events[i]) }
+            }
+            fireTimers()
+            if draining { checkDrain() }
+        }
+        shutdownAll()
+    }
+
+    /// Registers an fd for edge-triggered read, write and peer-close events, once for its lifetime.
+    func register(_ fd: Int32) {
+        let slot = table[fd]
+        _ = tg_epoll_ctl(epfd, Int32(EPOLL_CTL_ADD), fd, Worker.epollFlags,
+                         UInt64(UInt32(bitPattern: fd)) | UInt64(slot.pointee.generation) << 32)
+    }
+
+    private func dispatch(_ event: tg_event) {
+        let fd = Int32(truncatingIfNeeded: event.data & 0xFFFF_FFFF)
+        let generation = UInt32(truncatingIfNeeded: event.data >> 32)
+        guard table.contains(fd) else { return }
+        let slot = table[fd]
+        guard slot.pointee.generation == generation else { return }  // the fd was closed and reused
+        let readable = event.events & UInt32(EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0
+        let writable = event.events & UInt32(EPOLLOUT.rawValue | EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0
+        switch slot.pointee.kind {
+        case .free:
+            return
+        case .listener:
+            acceptConnections(listenerFD: fd)
+        case .wakeup:
+            handleMailbox()
+        case .downstream:
+            if readable { slot.pointee.canRead = true }
+            if writable { slot.pointee.canWrite = true }
+            driveDownstream(fd)
+        case .upstream:
+            if readable { slot.pointee.canRead = true }
+            if writable { slot.pointee.canWrite = true }
+            upstreamEvent(fd)
+        }
+    }
+
+    /// Arms the one deadline a connection has (re-arming replaces it; the wheel cancels lazily).
+    func arm(_ fd: Int32, _ kind: Connection.TimerKind, after nanos: UInt64) {
+        let slot = table[fd]
+        let deadline = now &+ nanos
+        slot.pointee.deadline = deadline
+        slot.pointee.timerKind = kind
+        wheel.schedule(fd: fd, generation: slot.pointee.generation, deadline: deadline)
+    }
+
+    func disarm(_ fd: Int32) {
+        table[fd].pointee.deadline = 0
+        table[fd].pointee.timerKind = .none
+    }
+
+    private func fireTimers() {
+        guard wheel.count > 0 else { return }
+        wheel.collectDue(now: now, into: &dueTimers)
+        guard !dueTimers.isEmpty else { return }
+        for entry in dueTimers {
+            let slot = table[entry.fd]
+            guard slot.pointee.generation == entry.generation, slot.pointee.deadline == entry.deadline,
+                  slot.pointee.kind != .free else { continue }
+            let kind = slot.pointee.timerKind
+            disarm(entry.fd)
+            timerFired(entry.fd, kind)
+        }
+        dueTimers.removeAll(keepingCapacity: true)
+    }
+
+    private func handleMailbox() {
+        for command in mailbox.take() {
+            switch command {
+            case .apply(let next):
+                snapshot = next
+                pools.apply(next)
+                edges = next.listeners.map { EdgeDecider(policy: $0.edgePolicy) }
+            case .drain(let deadline):
+                beginDrain(deadline: deadline)
+            case .stop:
+                finished = true
+            }
+        }
+    }
+}
+
+@available(*, unavailable)
+extension Worker: Sendable {}

@@ -1,0 +1,49 @@
+// The Transfer-Encoding list of a message.
+
+/// Summary of the transfer codings named by all `Transfer-Encoding` fields of a message, in order
+/// (RFC 9112 §6.1, RFC 9110 §5.3: several fields form one list).
+struct TransferCodingList {
+  /// Number of codings seen.
+  var count = 0
+  /// How many of them are `chunked`.
+  var chunkedCount = 0
+  /// Whether the last coding is `chunked`.
+  var lastIsChunked = false
+  /// A coding that is not a token, or `chunked` with parameters (it takes none).
+  var malformed = false
+
+  /// The only shape Tracegate frames as chunked: `chunked` exactly once, last (RFC 9112 §6.1: a sender must
+  /// not apply chunked more than once, and it must be final in a request). Earlier codings (`gzip, chunked`)
+  /// are allowed because the body is forwarded without decoding.
+  var isChunkedOnceAndFinal: Bool { !malformed && chunkedCount == 1 && lastIsChunked }
+
+  /// Adds the codings of one field value: `transfer-coding *( OWS "," OWS transfer-coding )`, each
+  /// `token *( OWS ";" OWS transfer-parameter )`.
+  mutating func add(_ value: UnsafeRawBufferPointer) {
+    var sawAny = false
+    HeaderValueTokens.forEachToken(in: value) { element in
+      sawAny = true
+      var n = 0
+      while n < element.count && ASCII.isTokenChar(element[n]) { n += 1 }
+      if n == 0 {
+        malformed = true
+        return
+      }
+      var r = n
+      while r < element.count && ASCII.isWhitespace(element[r]) { r += 1 }
+      let hasParameters = r < element.count
+      if hasParameters && element[r] != ASCII.semicolon { malformed = true }
+      count += 1
+      let name = UnsafeRawBufferPointer(rebasing: element[0..<n])
+      if ByteCompare.equalsCaseInsensitive(name, "chunked") {
+        chunkedCount += 1
+        lastIsChunked = true
+        if hasParameters { malformed = true }
+      } else {
+        lastIsChunked = false
+      }
+    }
+    // An empty Transfer-Encoding field names no coding: reject rather than guess.
+    if !sawAny { malformed = true }
+  }
+}

@@ -1,0 +1,103 @@
+// tracegate: the command-line entry point.
+import ArgumentParser
+import TracegateConfig
+import TracegateControl
+
+/// `tracegate [run] [--config FILE]`, `tracegate check --config FILE`, `tracegate proxy …`,
+/// `tracegate version`. With no arguments it serves the embedded default configuration in front of
+/// its built-in demo echo upstream.
+@main
+struct Tracegate: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "tracegate",
+        abstract: "An edge reverse proxy that makes distributed systems debuggable.",
+        version: version,
+        subcommands: [Run.self, Check.self, Proxy.self, Version.self],
+        defaultSubcommand: Run.self)
+}
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve a configuration file, or the embedded default (127.0.0.1:8080 → demo echo on 127.0.0.1:8081).")
+
+    @Option(name: .shortAndLong, help: "YAML configuration file. Without it, the embedded default is served.")
+    var config: String?
+
+    func run() async throws {
+        Runner.bootstrapLogging()
+        let loaded: TracegateConfiguration
+        do {
+            loaded = try config.map { try TracegateConfiguration.load(contentsOf: $0) } ?? TracegateConfiguration.embeddedDefault()
+        } catch let errors as ConfigErrors {
+            printErrors(errors)
+            throw ExitCode(1)
+        }
+        try await Runner.run(.init(configPath: config, config: loaded, startDemoEcho: config == nil))
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate a configuration file and print every error with its key path.")
+
+    @Option(name: .shortAndLong, help: "YAML configuration file to validate.")
+    var config: String
+
+    func run() throws {
+        do {
+            let loaded = try TracegateConfiguration.load(contentsOf: config)
+            print("\(config): ok (\(loaded.listeners.count) listeners, \(loaded.routes.count) routes, \(loaded.clusters.count) clusters)")
+        } catch {
+            printErrors(error)
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct Proxy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Quick mode: proxy everything from one address to the given upstreams with all defaults.")
+
+    @Option(help: "Address to listen on.")
+    var listen: String = "127.0.0.1:8080"
+
+    @Option(help: "Upstream, as http://host:port or host:port (repeatable).")
+    var to: [String] = []
+
+    @Option(help: "Admin listener address.")
+    var admin: String?
+
+    @Option(help: "Worker threads (default: one per core).")
+    var workers: Int?
+
+    @Option(help: "Trusted peer network as a CIDR (repeatable); 'none' trusts nobody. Default: loopback.")
+    var trust: [String] = []
+
+    func validate() throws {
+        if to.isEmpty { throw ValidationError("at least one --to upstream is required") }
+    }
+
+    func run() async throws {
+        Runner.bootstrapLogging()
+        let config: TracegateConfiguration
+        do {
+            config = try TracegateConfiguration.quick(listen: listen, upstreams: to, admin: admin, workers: workers,
+                                                      trust: trust.isEmpty ? nil : trust)
+        } catch {
+            printErrors(error)
+            throw ExitCode(1)
+        }
+        try await Runner.run(.init(configPath: nil, config: config, startDemoEcho: false))
+    }
+}
+
+struct Version: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the version.")
+    func run() { print("tracegate \(Tracegate.version)") }
+}
+
+func printErrors(_ errors: ConfigErrors) {
+    for e in errors.errors { printToStandardError(e.description) }
+}

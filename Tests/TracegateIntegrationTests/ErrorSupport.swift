@@ -40,7 +40,7 @@ enum ProxyErrors {
     /// "clients, logs and metrics see the same code").
     static func expectCounted(_ proxy: ProxyProcess, code: String, atLeast count: Double = 1,
                               sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let metrics = try Admin.metrics(proxy)
+        let metrics = try Admin.metrics(proxy) { $0.value("tracegate_errors_total", "error=\"\(code)\"").map { $0 >= count } ?? true }
         let value = metrics.value("tracegate_errors_total", "error=\"\(code)\"")
         let known = metrics.samples.keys.filter { $0.hasPrefix("tracegate_errors_total") }.sorted().joined(separator: ", ")
         let shown = value.map { "\($0)" } ?? "absent"
@@ -50,7 +50,7 @@ enum ProxyErrors {
 
     /// Expects `tracegate_upstream_failures_total{kind="<kind>"}` to have counted the failure.
     static func expectUpstreamFailure(_ proxy: ProxyProcess, kind: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let metrics = try Admin.metrics(proxy)
+        let metrics = try Admin.metrics(proxy) { $0.value("tracegate_upstream_failures_total", "kind=\"\(kind)\"").map { $0 >= 1 } ?? true }
         let value = metrics.value("tracegate_upstream_failures_total", "kind=\"\(kind)\"")
         #expect((value ?? 0) >= 1, "tracegate_upstream_failures_total{kind=\"\(kind)\"} is \(value.map { "\($0)" } ?? "absent")",
                 sourceLocation: sourceLocation)

@@ -134,6 +134,18 @@ enum Admin {
         }
     }
 
+    /// Scrapes `/metrics` until `ready` holds (counters are bumped as an exchange completes, which
+    /// can be just after the client read its response) or `timeout` passes; returns the last scrape.
+    static func metrics(_ proxy: ProxyProcess, timeout: Duration = .seconds(3), until ready: (PrometheusText) -> Bool) throws -> PrometheusText {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while true {
+            let metrics = try metrics(proxy)
+            if ready(metrics) || clock.now >= deadline { return metrics }
+            usleep(20_000)
+        }
+    }
+
     /// `/debug/requests?<query>` → the `requests` array.
     static func requests(_ proxy: ProxyProcess, query: String) throws -> [[String: Any]] {
         guard let response = try get(proxy, "/debug/requests?\(query)"), response.status == 200,

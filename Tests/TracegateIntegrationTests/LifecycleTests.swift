@@ -31,6 +31,7 @@ extension Integration {
             #expect(response?.status == 200, "\(client.lastReadError ?? "")")
             #expect(response?.bodyText == "slow but complete")
             #expect(response?.announcesClose == true, "a response finished during the drain should close the connection")
+            client.close()
             #expect(h.proxy.waitForExit(timeout: .seconds(10)) == 0)
         }
 
@@ -51,6 +52,7 @@ extension Integration {
                 late.close()
             }
             #expect(client.readResponse(timeout: .seconds(10))?.status == 200)
+            client.close()
             #expect(!h.upstream.requests.contains { $0.target == "/late" })
             #expect(h.proxy.waitForExit(timeout: .seconds(10)) == 0)
         }

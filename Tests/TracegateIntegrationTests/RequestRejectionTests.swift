@@ -38,7 +38,8 @@ extension Integration {
         ]
 
         static let malformed: [Shape] = [
-            Shape(name: "garbage request line", bytes: "THIS IS NOT HTTP\r\n\r\n", code: "malformed_request_line"),
+            Shape(name: "garbage request line", bytes: "THIS IS NOT HTTP\r\n\r\n", code: "invalid_target"),
+            Shape(name: "request line without version", bytes: "GET /\r\nHost: t\r\n\r\n", code: "malformed_request_line"),
             Shape(name: "field without colon", bytes: "GET / HTTP/1.1\r\nHost: t\r\nNoColonHere\r\n\r\n", code: "invalid_header_name"),
             Shape(name: "missing Host", bytes: "GET / HTTP/1.1\r\nAccept: */*\r\n\r\n", code: "missing_host"),
         ]
@@ -117,7 +118,7 @@ extension Integration {
             ProxyErrors.check(response, status: 503, code: "too_many_connections")
             ProxyErrors.expectClosed(third)
             #expect(!h.upstream.requests.contains { $0.target == "/third" })
-            let metrics = try Admin.metrics(h.proxy)
+            let metrics = try Admin.metrics(h.proxy) { ($0.value("tracegate_connections_rejected_total") ?? 0) >= 1 }
             #expect((metrics.value("tracegate_connections_rejected_total") ?? 0) >= 1)
             // The held connections still work.
             #expect(first.send("GET /again HTTP/1.1\r\nHost: t\r\n\r\n"))

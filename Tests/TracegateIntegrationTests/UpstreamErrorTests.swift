@@ -121,6 +121,25 @@ extension Integration {
             try ProxyErrors.expectCounted(h.proxy, code: "body_too_large")
         }
 
+        @Test func exhaustedUpstreamPoolIs503() throws {
+            let h = try Harness.start({ request in
+                request.path == "/slow" ? FixtureResponse.text("slow").with { $0.delayBeforeHead = .seconds(1) } : .text("fast")
+            }, config: { backend in
+                Configs.standard(backend: backend).replacingOccurrences(
+                    of: "endpoints: [\"\(backend)\"] }", with: "endpoints: [\"\(backend)\"], pool: { max_connections: 1, max_idle: 1 } }")
+            })
+            defer { h.stop() }
+            let slow = try RawHTTPClient.connect(port: h.port)
+            defer { slow.close() }
+            #expect(slow.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n"))
+            #expect(h.upstream.waitForRequests(count: 1, timeout: .seconds(5)))
+            let id = ProxyErrors.check(try Wire.get(port: h.port, "/fast"), status: 503, code: "upstream_pool_exhausted")
+            #expect(slow.readResponse()?.bodyText == "slow")
+            #expect(h.upstream.requests.map(\.target) == ["/slow"])
+            ProxyErrors.expectLogged(h.proxy, correlationID: id, status: 503, code: "upstream_pool_exhausted")
+            try ProxyErrors.expectCounted(h.proxy, code: "upstream_pool_exhausted")
+        }
+
         @Test(arguments: ["/api/partial", "/api/partial-chunked"])
         func upstreamDyingMidResponseClosesTheClientConnection(path: String) throws {
             let h = try Self.start()

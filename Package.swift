@@ -14,6 +14,7 @@ let package = Package(
     name: "Tracegate",
     products: [
         .executable(name: "tracegate", targets: ["tracegate"]),
+        .executable(name: "TracegateHTTPFuzz", targets: ["TracegateHTTPFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -60,15 +61,25 @@ let package = Package(
         .executableTarget(
             name: "tracegate",
             dependencies: [
-                "TracegateControl", "TracegateConfig",
+                "TracegateControl", "TracegateConfig", "TracegateDataPlane",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
 
+        // libFuzzer entry point for the HTTP/1 parser. One binary works both as a libFuzzer target
+        // (built with -sanitize=fuzzer,address; see Fuzz/README.md) and as a corpus replayer.
+        .target(name: "CTracegateFuzzDriver", path: "Fuzz/Sources/CTracegateFuzzDriver"),
+        .executableTarget(
+            name: "TracegateHTTPFuzz",
+            dependencies: ["TracegateHTTP", "CTracegateFuzzDriver"],
+            path: "Fuzz/Sources/TracegateHTTPFuzz"
+        ),
+
         // Test support: fixtures, the proxy process harness, external tools.
         .target(name: "TracegateTestSupport", path: "Tests/TracegateTestSupport"),
 
+        .testTarget(name: "TracegateTestSupportTests", dependencies: ["TracegateTestSupport"]),
         .testTarget(name: "TracegateHTTPTests", dependencies: ["TracegateHTTP"]),
         .testTarget(name: "TracegateContextTests", dependencies: ["TracegateContext"]),
         .testTarget(name: "TracegateConfigTests", dependencies: ["TracegateConfig"]),

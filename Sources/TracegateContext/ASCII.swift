@@ -23,9 +23,6 @@ enum ASCII {
     @inline(__always)
     static func isLowerAlpha(_ byte: UInt8) -> Bool { byte &- 0x61 < 26 }
 
-    @inline(__always)
-    static func isAlpha(_ byte: UInt8) -> Bool { (byte | 0x20) &- 0x61 < 26 }
-
     /// ASCII lowercase of one byte; other bytes are returned unchanged.
     @inline(__always)
     static func lower(_ byte: UInt8) -> UInt8 { byte &- 0x41 < 26 ? byte | 0x20 : byte }
@@ -48,42 +45,57 @@ enum ASCII {
     /// Exact byte equality.
     static func equal(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        for index in 0..<lhs.count where lhs[index] != rhs[index] { return false }
-        return true
+        guard lhs.count > 0 else { return true }
+        return matches(lhs.baseAddress!, rhs.baseAddress!, count: lhs.count)
     }
 
-    /// ASCII case-insensitive equality (both sides folded).
-    static func equalIgnoringCase(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        for index in 0..<lhs.count where lower(lhs[index]) != lower(rhs[index]) { return false }
-        return true
+    /// ASCII-lowercases eight bytes at once: 0x20 is added to every byte in `A`...`Z`.
+    /// Masking bit 7 first keeps each per-byte addition from carrying into its neighbour.
+    @inline(__always)
+    static func lower8(_ x: UInt64) -> UInt64 {
+        let low7 = x & 0x7F7F_7F7F_7F7F_7F7F
+        let atLeastA = low7 &+ 0x3F3F_3F3F_3F3F_3F3F  // bit 7 set iff byte ≥ 0x41
+        let pastZ = low7 &+ 0x2525_2525_2525_2525  // bit 7 set iff byte ≥ 0x5B
+        let upper = atLeastA & ~pastZ & ~x & 0x8080_8080_8080_8080
+        return x | upper >> 2
     }
 
-    /// ASCII case-insensitive prefix test (both sides folded).
-    static func hasPrefixIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ prefix: UnsafeRawBufferPointer) -> Bool {
-        guard bytes.count >= prefix.count else { return false }
-        for index in 0..<prefix.count where lower(bytes[index]) != lower(prefix[index]) { return false }
-        return true
-    }
-
-    /// ASCII case-insensitive substring test (both sides folded). Patterns are short and
-    /// configured once, so the naive scan is the fastest option at these sizes.
-    static func containsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ needle: UnsafeRawBufferPointer) -> Bool {
-        let n = needle.count
-        guard n > 0 else { return true }
-        guard bytes.count >= n else { return false }
-        let first = lower(needle[0])
-        var start = 0
-        while start + n <= bytes.count {
-            if lower(bytes[start]) == first {
-                var offset = 1
-                while offset < n, lower(bytes[start + offset]) == lower(needle[offset]) { offset += 1 }
-                if offset == n { return true }
-            }
-            start += 1
+    /// `true` when the first `count` bytes at `bytes` equal the `count` lowercase bytes at
+    /// `lowered`, ignoring ASCII case on the `bytes` side. Eight bytes per step.
+    @inline(__always)
+    static func matchesLowercase(_ bytes: UnsafeRawPointer, _ lowered: UnsafeRawPointer, count: Int) -> Bool {
+        var offset = 0
+        while offset + 8 <= count {
+            let a = lower8(bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            guard a == lowered.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
+            offset += 8
         }
-        return false
+        while offset < count {
+            guard lower(bytes.load(fromByteOffset: offset, as: UInt8.self)) == lowered.load(fromByteOffset: offset, as: UInt8.self) else {
+                return false
+            }
+            offset += 1
+        }
+        return true
     }
+
+    /// Exact equality of `count` bytes, eight bytes per step.
+    @inline(__always)
+    static func matches(_ lhs: UnsafeRawPointer, _ rhs: UnsafeRawPointer, count: Int) -> Bool {
+        var offset = 0
+        while offset + 8 <= count {
+            guard lhs.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == rhs.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else {
+                return false
+            }
+            offset += 8
+        }
+        while offset < count {
+            guard lhs.load(fromByteOffset: offset, as: UInt8.self) == rhs.load(fromByteOffset: offset, as: UInt8.self) else { return false }
+            offset += 1
+        }
+        return true
+    }
+
 }
 
 /// Helpers for HTTP field values handed over by the head parser.

@@ -1,7 +1,7 @@
 // Baggage+Encoding.swift — writing members with percent-encoded values, and decoding values.
 
 extension Baggage {
-    /// Appends `key=value` with `value` percent-encoded (W3C Baggage §3.3.1.3).
+    /// Appends `key=value` with `value` percent-encoded (W3C Baggage, “value”).
     ///
     /// Every byte outside `baggage-octet`, and `%` itself, becomes `%HH` (uppercase hex,
     /// RFC 3986 §2.1). The caller writes the `,` separator when other members precede this one.

@@ -13,7 +13,7 @@ extension Baggage {
         filter(fields: HeaderFields(bytes), rules: rules, trusted: trusted, into: &sink)
     }
 
-    /// Filters the incoming `baggage` lines (one combined list, §3.3.4) into `sink`.
+    /// Filters the incoming `baggage` lines (one combined list, W3C Baggage “Limits”) into `sink`.
     ///
     /// Kept members are written verbatim (minus surrounding OWS) joined by `,`. Then, if
     /// `sessionID` is given, `<sessionKey>=<percent-encoded id>` is appended. `prefix` (for
@@ -32,8 +32,13 @@ extension Baggage {
     ) -> BaggageFilterResult {
         var result = BaggageFilterResult()
         var writer = PrefixedWriter(prefix: prefix)
+        // Commas bound the member count from above; count exactly only when the bound is too high.
         var slots = 0
-        for index in 0..<fields.count { slots += memberSlots(fields[index]) }
+        for index in 0..<fields.count { slots += commaCount(fields[index]) + 1 }
+        if slots > rules.maxMembers {
+            slots = 0
+            for index in 0..<fields.count { slots += memberSlots(fields[index]) }
+        }
         if fields.overflowed || slots > rules.maxMembers || fields.combinedByteCount > rules.maxBytes {
             result.overLimit = true
             result.droppedOverLimit = slots
@@ -80,17 +85,9 @@ enum BaggageKeyVerdict {
 
 extension BaggageRules {
     func verdict(forKey key: UnsafeRawBufferPointer, trusted: Bool) -> BaggageKeyVerdict {
-        let isSession = sessionKey.withUnsafeBytes { ASCII.equalIgnoringCase(key, $0) }
-        if isSession { return .sessionKey }
-        for pattern in redactPatterns {
-            let hit = pattern.withUnsafeBytes { ASCII.containsIgnoringCase(key, $0) }
-            if hit { return .redacted }
-        }
-        if trusted { return .keep }
-        for allowed in allowedKeys {
-            let hit = allowed.withUnsafeBytes { ASCII.equal(key, $0) }
-            if hit { return .keep }
-        }
+        if session.lookup(key) != nil { return .sessionKey }
+        if redacted.count > 0, redacted.anyOccurs(in: key) { return .redacted }
+        if trusted || allowed.lookup(key) != nil { return .keep }
         return .notAllowed
     }
 }

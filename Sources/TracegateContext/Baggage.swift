@@ -1,6 +1,6 @@
 // Baggage.swift — W3C Baggage grammar: list-members, keys, values, properties.
 
-/// The W3C Baggage header (`baggage`, W3C Baggage §3).
+/// The W3C Baggage header (`baggage`, W3C Baggage, “Baggage HTTP Header Format”).
 ///
 /// ```
 /// baggage-string = list-member 0*179( OWS "," OWS list-member )
@@ -13,9 +13,9 @@
 /// Tracegate never re-encodes incoming members: members that pass the filter are written
 /// verbatim. Parsing therefore only splits and validates.
 public enum Baggage {
-    /// Minimum member count a platform must propagate (§3.3.4 "Limits"), Tracegate's default.
+    /// Minimum member count a platform must propagate (W3C Baggage, “Limits”), Tracegate's default.
     public static let defaultMaxMembers = 64
-    /// Minimum byte size a platform must propagate (§3.3.4 "Limits"), Tracegate's default.
+    /// Minimum byte size a platform must propagate (W3C Baggage, “Limits”), Tracegate's default.
     public static let defaultMaxBytes = 8192
 
     /// One list-member as views into the field value (surrounding OWS removed).
@@ -51,17 +51,19 @@ public enum Baggage {
 
         public mutating func next() -> Element? {
             while position <= bytes.count {
-                var end = position
-                while end < bytes.count, bytes[end] != ASCII.comma { end += 1 }
-                let range = ASCII.trimmedRange(bytes, position..<end)
-                position = end + 1
-                guard !range.isEmpty else { continue }
-                let raw = ASCII.slice(bytes, range)
-                if let member = Baggage.parseMember(raw) { return .member(member) }
-                return .malformed(raw)
+                let scan = Baggage.scanMember(bytes, from: position)
+                position = scan.next
+                if let element = scan.element { return element }
             }
             return nil
         }
+    }
+
+    /// Number of `,` in `bytes`.
+    static func commaCount(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var count = 0
+        for byte in bytes where byte == ASCII.comma { count += 1 }
+        return count
     }
 
     /// Number of non-empty comma-separated members (well-formed or not) of one field value.
@@ -79,23 +81,11 @@ public enum Baggage {
         return count
     }
 
-    /// Parses one list-member (already trimmed of outer OWS); `nil` if it breaks the grammar.
+    /// Parses one list-member (surrounding OWS allowed); `nil` if it breaks the grammar.
     public static func parseMember(_ raw: UnsafeRawBufferPointer) -> Member? {
-        let n = raw.count
-        var semicolon = 0
-        while semicolon < n, raw[semicolon] != ASCII.semicolon { semicolon += 1 }
-        var equals = 0
-        while equals < semicolon, raw[equals] != ASCII.equals { equals += 1 }
-        guard equals < semicolon else { return nil }
-        let key = ASCII.slice(raw, ASCII.trimmedRange(raw, 0..<equals))
-        let value = ASCII.slice(raw, ASCII.trimmedRange(raw, (equals + 1)..<semicolon))
-        guard isValidKey(key), isValidValue(value) else { return nil }
-        var properties = ASCII.slice(raw, n..<n)
-        if semicolon < n {
-            properties = ASCII.slice(raw, (semicolon + 1)..<n)
-            guard arePropertiesValid(properties) else { return nil }
-        }
-        return Member(raw: raw, key: key, value: value, properties: properties)
+        let scan = scanMember(raw, from: 0)
+        guard scan.next > raw.count, case .member(let member)? = scan.element else { return nil }
+        return member
     }
 
     /// `true` when `bytes` is a non-empty RFC 9110 `token`.
@@ -104,41 +94,30 @@ public enum Baggage {
     }
 
     /// `true` when `bytes` is `*baggage-octet` in which every `%` starts a `%HH` escape
-    /// (the percent sign itself MUST be percent-encoded, §3.3.1.3). Empty is valid.
+    /// (the percent sign itself MUST be percent-encoded, W3C Baggage “value”). Empty is valid.
     public static func isValidValue(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        // Fast path: all octets valid and no escapes to check.
+        var miss: UInt8 = 0
+        var percent = false
+        for byte in bytes {
+            miss |= ~ByteClass.of(byte) & ByteClass.baggageOctet
+            percent = percent || byte == ASCII.percent
+        }
+        guard miss == 0 else { return false }
+        return !percent || hasValidEscapes(bytes)
+    }
+
+    /// `true` when every `%` in `bytes` is followed by two hex digits.
+    static func hasValidEscapes(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var index = 0
         let n = bytes.count
         while index < n {
-            let byte = bytes[index]
-            guard isBaggageOctet(byte) else { return false }
-            if byte == ASCII.percent {
+            if bytes[index] == ASCII.percent {
                 guard index + 2 < n, isHexDigit(bytes[index + 1]), isHexDigit(bytes[index + 2]) else { return false }
                 index += 3
             } else {
                 index += 1
             }
-        }
-        return true
-    }
-
-    /// `*( OWS ";" OWS property )` after the first `;` (the leading `;` already consumed).
-    static func arePropertiesValid(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var start = 0
-        while start <= bytes.count {
-            var end = start
-            while end < bytes.count, bytes[end] != ASCII.semicolon { end += 1 }
-            let range = ASCII.trimmedRange(bytes, start..<end)
-            guard !range.isEmpty else { return false }
-            var equals = range.lowerBound
-            while equals < range.upperBound, bytes[equals] != ASCII.equals { equals += 1 }
-            if equals == range.upperBound {
-                guard isValidKey(ASCII.slice(bytes, range)) else { return false }
-            } else {
-                let key = ASCII.slice(bytes, ASCII.trimmedRange(bytes, range.lowerBound..<equals))
-                let value = ASCII.slice(bytes, ASCII.trimmedRange(bytes, (equals + 1)..<range.upperBound))
-                guard isValidKey(key), isValidValue(value) else { return false }
-            }
-            start = end + 1
         }
         return true
     }
@@ -149,7 +128,7 @@ public enum Baggage {
         ByteClass.is(byte, ByteClass.token)
     }
 
-    /// `baggage-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E` (§3.3.1).
+    /// `baggage-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E` (W3C Baggage, “Definition”).
     @inline(__always)
     static func isBaggageOctet(_ byte: UInt8) -> Bool {
         ByteClass.is(byte, ByteClass.baggageOctet)

@@ -9,20 +9,24 @@
 /// - Always: the member named ``sessionKey`` is removed; the edge appends its own value. The edge
 ///   owns `session.id`: it is the identity the edge extracted, validated or issued, and services
 ///   behind the edge join logs on it, so a client-supplied copy must never reach them.
-/// - Limits (§3.3.4): a combined header over ``maxMembers`` members or ``maxBytes`` bytes is
+/// - Limits (W3C Baggage, “Limits”): a combined header over ``maxMembers`` members or ``maxBytes`` bytes is
 ///   dropped whole. The spec lets a platform drop members of its choosing; dropping everything
 ///   is the predictable choice, and the result says it happened.
 public struct BaggageRules: Sendable {
     /// Keys an untrusted peer may send.
-    public var allowedKeys: [[UInt8]]
+    public let allowedKeys: [[UInt8]]
     /// Case-insensitive substrings that remove a key whatever the trust.
-    public var redactPatterns: [[UInt8]]
+    public let redactPatterns: [[UInt8]]
     /// The edge-owned key, `session.id` by default (matched case-insensitively).
-    public var sessionKey: [UInt8]
+    public let sessionKey: [UInt8]
     /// Limit on members of the combined incoming header.
-    public var maxMembers: Int
+    public let maxMembers: Int
     /// Limit on bytes of the combined incoming header.
-    public var maxBytes: Int
+    public let maxBytes: Int
+
+    let allowed: NameTable<Bool>
+    let redacted: NameTable<Bool>
+    let session: NameTable<Bool>
 
     public init(
         allowedKeys: [[UInt8]] = [],
@@ -36,6 +40,15 @@ public struct BaggageRules: Sendable {
         self.sessionKey = sessionKey
         self.maxMembers = maxMembers
         self.maxBytes = maxBytes
+        var allowed = NameTable<Bool>(foldCase: false)
+        for key in allowedKeys { allowed.add(key, value: true) }
+        var redacted = NameTable<Bool>(foldCase: true)
+        for pattern in redactPatterns { redacted.add(pattern, value: true) }
+        var session = NameTable<Bool>(foldCase: true)
+        session.add(sessionKey, value: true)
+        self.allowed = allowed
+        self.redacted = redacted
+        self.session = session
     }
 
     /// Convenience for configuration code holding `String`s.

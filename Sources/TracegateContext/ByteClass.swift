@@ -12,7 +12,7 @@ enum ByteClass {
     static let correlation: UInt8 = 0x01
     /// Session id: `[A-Za-z0-9._~+/=-]`.
     static let session: UInt8 = 0x02
-    /// Tracestate `nblk-chr`: 0x21–0x7E except `,` and `=` (Trace Context §3.3.1.3.2).
+    /// Tracestate `nblk-chr`: 0x21–0x7E except `,` and `=` (Trace Context, tracestate “Value”).
     static let traceStateValue: UInt8 = 0x04
     /// RFC 9110 §5.6.2 `tchar`.
     static let token: UInt8 = 0x08

@@ -2,7 +2,7 @@
 
 /// What to do with a valid `traceparent` from an untrusted peer.
 public enum UntrustedTraceparentPolicy: Sendable, Hashable {
-    /// Start a new trace and link the caller's context (default). W3C Trace Context §3.5
+    /// Start a new trace and link the caller's context (default). W3C Trace Context,
     /// "Restart trace": a front gate restarts to deny outsiders control over trace ids and
     /// sampling; the span link keeps the client's view joinable.
     case restart

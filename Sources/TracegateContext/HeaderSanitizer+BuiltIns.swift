@@ -29,35 +29,11 @@ enum BuiltInStrip: UInt16, CaseIterable {
         }
     }
 
-    /// Matches `name` (any case) against the built-ins, dispatching on the first letter.
-    static func match(_ name: UnsafeRawBufferPointer) -> BuiltInStrip? {
-        guard let first = name.first else { return nil }
-        switch ASCII.lower(first) {
-        case 0x62:  // b
-            return equals(name, "b3") ? .b3 : nil
-        case 0x75:  // u
-            if equals(name, "uber-trace-id") { return .uberTraceID }
-            return starts(name, "uberctx-") ? .uberctx : nil
-        case 0x6F:  // o
-            return starts(name, "ot-tracer-") ? .otTracer : nil
-        case 0x67:  // g
-            return equals(name, "grpc-trace-bin") ? .grpcTraceBin : nil
-        case 0x78:  // x
-            if starts(name, "x-b3-") { return .xB3 }
-            if starts(name, "x-datadog-") { return .xDatadog }
-            if equals(name, "x-amzn-trace-id") { return .xAmznTraceID }
-            if equals(name, "x-cloud-trace-context") { return .xCloudTraceContext }
-            return starts(name, "x-tracegate-") ? .xTracegate : nil
-        default:
-            return nil
-        }
+    /// The name or prefix matched (lowercase).
+    var pattern: String {
+        isPrefix ? String(label.dropLast()) : label
     }
 
-    private static func equals(_ name: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
-        ASCII.equalIgnoringCase(name, literal.rawBytes)
-    }
-
-    private static func starts(_ name: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
-        ASCII.hasPrefixIgnoringCase(name, literal.rawBytes)
-    }
+    /// `true` for the `*` families.
+    var isPrefix: Bool { label.hasSuffix("*") }
 }

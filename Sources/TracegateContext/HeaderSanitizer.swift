@@ -66,26 +66,39 @@ public struct HeaderSanitizer: Sendable {
         }
     }
 
-    private let debugName: [UInt8]
-    private let correlationNames: [[UInt8]]
-    private let sessionName: [UInt8]?
-    private let extraNames: [[UInt8]]
-    private let prefixes: [[UInt8]]
+    /// Edge-owned names first, then built-in and configured strip names and prefixes.
+    private let table: NameTable<SanitizeVerdict>
 
     /// Metric label of each ``StripLabel`` index: the built-in names (lowercase, `*` marking a
     /// prefix), then each configured name, then each configured prefix followed by `*`.
     public let labels: [String]
 
     public init(_ configuration: Configuration = Configuration()) {
-        func lowered(_ s: String) -> [UInt8] { s.utf8.map(ASCII.lower) }
-        debugName = lowered(configuration.debugHeaderName)
-        correlationNames = configuration.correlationHeaderNames.map(lowered)
-        sessionName = configuration.sessionHeaderName.map(lowered)
-        extraNames = configuration.extraStripNames.map(lowered)
-        prefixes = configuration.stripPrefixes.map(lowered)
+        var table = NameTable<SanitizeVerdict>(foldCase: true)
+        // Edge-owned names take precedence over every strip rule.
+        table.add(configuration.debugHeaderName.utf8, value: .edge(.debug))
+        if let session = configuration.sessionHeaderName { table.add(session.utf8, value: .edge(.session)) }
+        for name in configuration.correlationHeaderNames { table.add(name.utf8, value: .edge(.correlation)) }
+        table.add("traceparent".utf8, value: .edge(.traceparent))
+        table.add("tracestate".utf8, value: .edge(.tracestate))
+        table.add("baggage".utf8, value: .edge(.baggage))
+        for builtIn in BuiltInStrip.allCases {
+            table.add(builtIn.pattern.utf8, value: .strip(StripLabel(rawValue: builtIn.rawValue)), prefix: builtIn.isPrefix)
+        }
+        var next = UInt16(BuiltInStrip.allCases.count)
+        for name in configuration.extraStripNames {
+            table.add(name.utf8, value: .strip(StripLabel(rawValue: next)))
+            next += 1
+        }
+        for prefix in configuration.stripPrefixes {
+            table.add(prefix.utf8, value: .strip(StripLabel(rawValue: next)), prefix: true)
+            next += 1
+        }
+        self.table = table
+        func lowered(_ s: String) -> String { String(decoding: s.utf8.map(ASCII.lower), as: UTF8.self) }
         labels = BuiltInStrip.allCases.map(\.label)
-            + configuration.extraStripNames.map { String(decoding: lowered($0), as: UTF8.self) }
-            + configuration.stripPrefixes.map { String(decoding: lowered($0), as: UTF8.self) + "*" }
+            + configuration.extraStripNames.map(lowered)
+            + configuration.stripPrefixes.map { lowered($0) + "*" }
     }
 
     /// The metric label for `label`.
@@ -94,33 +107,13 @@ public struct HeaderSanitizer: Sendable {
     }
 
     /// The verdict for a request header named `name` from a trusted or untrusted peer.
+    ///
+    /// Exact names are matched before prefixes; among either, the order above decides.
     public func classify(_ name: UnsafeRawBufferPointer, trusted: Bool) -> SanitizeVerdict {
-        if let owned = edgeHeader(name) { return .edge(owned) }
-        if trusted { return .keep }
-        if let builtIn = BuiltInStrip.match(name) { return .strip(StripLabel(rawValue: builtIn.rawValue)) }
-        let base = BuiltInStrip.allCases.count
-        for (index, extra) in extraNames.enumerated() {
-            if extra.withUnsafeBytes({ ASCII.equalIgnoringCase(name, $0) }) {
-                return .strip(StripLabel(rawValue: UInt16(base + index)))
-            }
+        switch table.lookup(name) {
+        case .none: return .keep
+        case .some(.strip) where trusted: return .keep
+        case .some(let verdict): return verdict
         }
-        for (index, prefix) in prefixes.enumerated() {
-            if prefix.withUnsafeBytes({ ASCII.hasPrefixIgnoringCase(name, $0) }) {
-                return .strip(StripLabel(rawValue: UInt16(base + extraNames.count + index)))
-            }
-        }
-        return .keep
-    }
-
-    private func edgeHeader(_ name: UnsafeRawBufferPointer) -> EdgeHeader? {
-        if debugName.withUnsafeBytes({ ASCII.equalIgnoringCase(name, $0) }) { return .debug }
-        if let sessionName, sessionName.withUnsafeBytes({ ASCII.equalIgnoringCase(name, $0) }) { return .session }
-        for correlation in correlationNames where correlation.withUnsafeBytes({ ASCII.equalIgnoringCase(name, $0) }) {
-            return .correlation
-        }
-        if ASCII.equalIgnoringCase(name, StaticString("traceparent").rawBytes) { return .traceparent }
-        if ASCII.equalIgnoringCase(name, StaticString("tracestate").rawBytes) { return .tracestate }
-        if ASCII.equalIgnoringCase(name, StaticString("baggage").rawBytes) { return .baggage }
-        return nil
     }
 }

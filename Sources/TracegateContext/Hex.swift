@@ -1,6 +1,6 @@
 // Hex.swift — lowercase hexadecimal encoding and decoding over raw bytes.
 
-/// Lowercase hex as W3C Trace Context requires (`HEXDIGLC`, Trace Context §3.2.2).
+/// Lowercase hex as W3C Trace Context requires (`HEXDIGLC`, Trace Context “traceparent Header Field Values”).
 ///
 /// Ids are parsed and written eight characters at a time with SWAR (SIMD within a register)
 /// arithmetic on one 64-bit word: a `traceparent` is 50 hex digits, parsed on every request,

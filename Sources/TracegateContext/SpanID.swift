@@ -2,7 +2,7 @@
 
 /// A W3C Trace Context span id (`parent-id` in `traceparent`), 8 bytes big-endian.
 ///
-/// The all-zero id is invalid (Trace Context §3.2.2.4).
+/// The all-zero id is invalid (Trace Context, “parent-id”).
 public struct SpanID: Hashable, Sendable {
     /// The 8 bytes as a big-endian integer.
     public var rawValue: UInt64

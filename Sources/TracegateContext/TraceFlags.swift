@@ -1,6 +1,6 @@
 // TraceFlags.swift — the 8-bit trace-flags field.
 
-/// `trace-flags` of `traceparent` (Trace Context §3.2.2.5).
+/// `trace-flags` of `traceparent` (Trace Context, “trace-flags”).
 ///
 /// Only `sampled` (Level 1) and `random` (Level 2, "random-trace-id") are defined; every other
 /// bit is reserved and vendors MUST set it to zero, so the edge masks incoming flags with

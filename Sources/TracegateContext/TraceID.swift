@@ -3,7 +3,7 @@
 /// A W3C Trace Context trace id: 16 bytes, big-endian as two 64-bit halves.
 ///
 /// `hi` holds bytes 0–7 (the left 16 hex digits), `lo` bytes 8–15. The all-zero id is invalid
-/// (Trace Context §3.2.2.3). The right-most 7 bytes (`lo & 0x00FF_FFFF_FFFF_FFFF`) are the
+/// (Trace Context, “trace-id”). The right-most 7 bytes (`lo & 0x00FF_FFFF_FFFF_FFFF`) are the
 /// randomness that Level 2 and OpenTelemetry consistent sampling rely on.
 public struct TraceID: Hashable, Sendable {
     /// Bytes 0–7.

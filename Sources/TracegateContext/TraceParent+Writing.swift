@@ -6,7 +6,7 @@ extension TraceParent {
     /// Each attempt is its own CLIENT span, child of Tracegate's SERVER span: the proxy creates
     /// its id with `random.nextSpanID()` when the attempt starts and passes it as
     /// `parentSpanID`, so a retry carries a different parent id than the first try
-    /// (Trace Context §3.5 "Update parent-id"). `flags` are the decision's flags.
+    /// (Trace Context, “Mutating the traceparent Field”: update parent-id). `flags` are the decision's flags.
     public static func writeUpstream(
         traceID: TraceID,
         parentSpanID: SpanID,

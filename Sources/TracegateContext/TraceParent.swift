@@ -1,6 +1,6 @@
 // TraceParent.swift — strict parsing and writing of the W3C `traceparent` header value.
 
-/// A parsed `traceparent` value (W3C Trace Context §3.2).
+/// A parsed `traceparent` value (W3C Trace Context, “Traceparent Header”).
 ///
 /// Parsing is strict because this header decides whether the edge continues a caller's trace:
 /// anything that does not match the grammar exactly is treated as absent and the trace restarts.
@@ -24,12 +24,12 @@ public struct TraceParent: Hashable, Sendable {
         self.flags = flags
     }
 
-    /// Parses a `traceparent` field value strictly per W3C Trace Context §3.2.2 and §3.2.4.
+    /// Parses a `traceparent` field value strictly per W3C Trace Context, “traceparent Header Field Values” and “Versioning of traceparent”.
     ///
     /// - `version` is 2 lowercase hex digits; `ff` is invalid.
     /// - Version `00` must be exactly 55 characters.
     /// - A higher version is parsed by its version-00 prefix and must be either exactly 55
-    ///   characters or have a `-` at index 55 (the fields after it are ignored, §3.2.4).
+    ///   characters or have a `-` at index 55 (the fields after it are ignored).
     /// - `trace-id` and `parent-id` are lowercase hex and must not be all zero; `trace-flags` is 2
     ///   lowercase hex digits.
     ///
@@ -64,7 +64,7 @@ public struct TraceParent: Hashable, Sendable {
     /// Writes this context as a version-`00` value (55 bytes) to `pointer`; returns 55.
     ///
     /// Always version `00`: a vendor MUST downgrade a higher version to the highest it knows
-    /// (Trace Context §3.2.4, "Downgrade the version"). Flags are written as stored.
+    /// (Trace Context, “Mutating the traceparent Field”: downgrade the version). Flags are written as stored.
     @discardableResult
     public func write(into pointer: UnsafeMutableRawPointer) -> Int {
         Self.write(traceID: traceID, spanID: parentID, flags: flags, to: pointer)

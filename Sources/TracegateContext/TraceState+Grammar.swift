@@ -1,7 +1,7 @@
 // TraceState+Grammar.swift — key and value grammar of tracestate list-members.
 
 extension TraceState {
-    /// `true` when `bytes` is a `key` under `grammar` (Trace Context §3.3.1.3.1).
+    /// `true` when `bytes` is a `key` under `grammar` (Trace Context, tracestate “Key”).
     public static func isValidKey(_ bytes: UnsafeRawBufferPointer, grammar: KeyGrammar = .level2) -> Bool {
         switch grammar {
         case .level2: return isLevel2Key(bytes)
@@ -10,7 +10,7 @@ extension TraceState {
     }
 
     /// `true` when `bytes` is a `value`: 1–256 printable ASCII characters (0x20–0x7E) other than
-    /// `,` and `=`, not ending in a space (§3.3.1.3.2).
+    /// `,` and `=`, not ending in a space (tracestate “Value”).
     public static func isValidValue(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let n = bytes.count
         guard n >= 1, n <= maxValueLength, bytes[n - 1] != ASCII.space else { return false }

@@ -1,10 +1,10 @@
 // TraceState.swift — validation of the W3C `tracestate` header (list grammar, keys, values).
 
-/// Validation of `tracestate` (W3C Trace Context §3.3).
+/// Validation of `tracestate` (W3C Trace Context, “Tracestate Header”).
 ///
 /// The edge never rewrites `tracestate`: it forwards the caller's lines verbatim when it continues
-/// the caller's trace and the list is valid, and drops them otherwise (§3.3: "If the vendor
-/// failed to parse traceparent, it MUST NOT attempt to parse tracestate"; §3.5: restarting a
+/// the caller's trace and the list is valid, and drops them otherwise ("If the vendor
+/// failed to parse traceparent, it MUST NOT attempt to parse tracestate"; “Mutating the traceparent Field”: restarting a
 /// trace SHOULD clean up tracestate). So this type only validates and iterates; nothing here
 /// allocates.
 public enum TraceState {
@@ -20,9 +20,9 @@ public enum TraceState {
         case level2
     }
 
-    /// The list-member limit of §3.3.1.1.
+    /// The list-member limit (“tracestate Header Field Values”, list).
     public static let defaultMaxMembers = 32
-    /// Maximum key and value length (§3.3.1.3).
+    /// Maximum key and value length (“tracestate Header Field Values”, key and value).
     public static let maxKeyLength = 256
     public static let maxValueLength = 256
 
@@ -36,7 +36,7 @@ public enum TraceState {
     }
 
     /// The non-empty list-members of one field value, in order. Empty and whitespace-only
-    /// members are skipped: §3.3.1 allows them and they carry nothing.
+    /// members are skipped: the spec allows them and they carry nothing.
     public struct Members: Sequence, IteratorProtocol {
         private let bytes: UnsafeRawBufferPointer
         private var position: Int
@@ -73,7 +73,7 @@ public enum TraceState {
         memberCount(fieldCount: 1, field: { _ in bytes }, maxMembers: maxMembers, keyGrammar: .level2, rejectDuplicateKeys: true) != nil
     }
 
-    /// Validates several `tracestate` lines as one comma-joined list (§3.3.1, RFC 9110 §5.3).
+    /// Validates several `tracestate` lines as one comma-joined list (Trace Context, “tracestate Header Field Values”; RFC 9110 §5.3).
     /// Test and tool convenience; the proxy uses the ``HeaderFields`` overload.
     public static func validate(fields: [UnsafeRawBufferPointer], maxMembers: Int = defaultMaxMembers) -> Bool {
         memberCount(fieldCount: fields.count, field: { fields[$0] }, maxMembers: maxMembers, keyGrammar: .level2, rejectDuplicateKeys: true) != nil
@@ -82,7 +82,7 @@ public enum TraceState {
     /// Validates several `tracestate` lines as one comma-joined list.
     ///
     /// - Parameters:
-    ///   - maxMembers: limit on non-empty list-members (§3.3.1.1: 32).
+    ///   - maxMembers: limit on non-empty list-members (32 in the spec).
     ///   - keyGrammar: Level 1 or Level 2 key rules.
     ///   - rejectDuplicateKeys: Level 1 says "only one entry per key is allowed"; Level 2 lets a
     ///     receiver keep or discard duplicates. Tracegate drops a list with duplicates by default
@@ -127,20 +127,51 @@ public enum TraceState {
         withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: max(1, maxMembers)) { keys -> Int? in
             var count = 0
             for index in 0..<fieldCount {
-                var members = Members(field(index))
-                while let member = members.next() {
+                let bytes = field(index)
+                let n = bytes.count
+                var i = 0
+                // One pass per member: key characters up to `=`, then the value up to `,`.
+                while i < n {
+                    while i < n, ASCII.isOWS(bytes[i]) { i += 1 }
+                    guard i < n else { break }
+                    if bytes[i] == ASCII.comma {
+                        i += 1
+                        continue
+                    }
+                    let keyStart = i
+                    while i < n, isKeyChar(bytes[i]) || bytes[i] == 0x40 { i += 1 }
+                    guard i < n, bytes[i] == ASCII.equals else { return nil }
+                    let key = ASCII.slice(bytes, keyStart..<i)
+                    i += 1
+                    let valueStart = i
+                    while i < n, bytes[i] != ASCII.comma { i += 1 }
+                    var valueEnd = i
+                    while valueEnd > valueStart, ASCII.isOWS(bytes[valueEnd - 1]) { valueEnd -= 1 }
                     guard count < maxMembers,
-                        isValidKey(member.key, grammar: keyGrammar),
-                        isValidValue(member.value)
+                        isScannedKeyValid(key, grammar: keyGrammar),
+                        isValidValue(ASCII.slice(bytes, valueStart..<valueEnd))
                     else { return nil }
                     if rejectDuplicateKeys {
-                        for seen in 0..<count where ASCII.equal(keys[seen], member.key) { return nil }
-                        keys.initializeElement(at: count, to: member.key)
+                        for seen in 0..<count where ASCII.equal(keys[seen], key) { return nil }
+                        keys.initializeElement(at: count, to: key)
                     }
                     count += 1
+                    i += 1
                 }
             }
             return count
+        }
+    }
+
+    /// Key check for a key whose characters the scanner already limited to `keychar`.
+    @inline(__always)
+    private static func isScannedKeyValid(_ key: UnsafeRawBufferPointer, grammar: KeyGrammar) -> Bool {
+        switch grammar {
+        case .level2:
+            guard let first = key.first, key.count <= maxKeyLength else { return false }
+            return ASCII.isLowerAlpha(first) || ASCII.isDigit(first)
+        case .level1:
+            return isValidKey(key, grammar: .level1)
         }
     }
 }

@@ -1,18 +1,18 @@
 // AccessLog: drains the workers' record rings into the access log and the request index.
 import Glibc
 import Logging
-import TracegateContext
 import TracegateDataPlane
 
-/// A control-side thread that empties every worker's ring every 20 ms: each record becomes one
-/// JSON access-log line (swift-log, to stdout) and an entry of the request index that
-/// `/debug/requests` answers from. Workers never wait for it; when it falls behind, rings fill and
-/// records are dropped and counted on the worker.
+/// A control-side thread that empties every worker's ring every 20 ms: each record goes into the
+/// request index behind `/debug/requests` and, when enabled, becomes one JSON access-log line
+/// through swift-log (batched to stdout). Workers never wait for it; when it falls behind, rings
+/// fill and records are dropped and counted on the worker.
 final class AccessLog: Sendable {
     let dataPlane: DataPlane
     let state: ControlState
     let index: RequestIndex
     let logger: Logger
+    let sink = LineSink(fd: 1)
     let enabled: Bool
 
     init(dataPlane: DataPlane, state: ControlState, index: RequestIndex, enabled: Bool) {
@@ -20,7 +20,8 @@ final class AccessLog: Sendable {
         self.state = state
         self.index = index
         self.enabled = enabled
-        var logger = Logger(label: "tracegate.access") { _ in JSONLogHandler(fd: 1, raw: true) }
+        let sink = self.sink
+        var logger = Logger(label: "tracegate.access") { _ in BufferedLineHandler(sink: sink) }
         logger.logLevel = .info
         self.logger = logger
     }
@@ -28,22 +29,36 @@ final class AccessLog: Sendable {
     func start() {
         let log = self
         Thread.detach(name: "tg-access-log") {
+            var json = ByteJSON()
+            var batch: [RequestRecord] = []
             while true {
-                log.drainOnce()
+                log.drainOnce(json: &json, batch: &batch)
                 usleep(20_000)
             }
         }
     }
 
     /// Empties every ring once (also called at shutdown, so the last requests are logged).
-    func drainOnce() {
-        let snapshot = state.snapshot
+    func drainOnce(json: inout ByteJSON, batch: inout [RequestRecord]) {
+        let routes = state.snapshot?.routes
         for ring in dataPlane.rings {
-            ring.drain { record in
-                let summary = RequestSummary(record, snapshot: snapshot)
-                index.append(summary)
-                if enabled { logger.info(Logger.Message(stringLiteral: summary.json)) }
+            batch.removeAll(keepingCapacity: true)
+            ring.drain { batch.append($0) }
+            index.append(batch)
+            guard enabled else { continue }
+            for record in batch {
+                json.bytes.removeAll(keepingCapacity: true)
+                let detail = record.debug ? dataPlane.debugDetails.take(spanID: record.serverSpanID.rawValue) : nil
+                AccessLogLine.write(record, routes: routes, debug: detail, into: &json)
+                logger.info(Logger.Message(stringLiteral: String(decoding: json.bytes, as: UTF8.self)))
             }
         }
+        sink.flush()
+    }
+
+    func drainOnce() {
+        var json = ByteJSON()
+        var batch: [RequestRecord] = []
+        drainOnce(json: &json, batch: &batch)
     }
 }

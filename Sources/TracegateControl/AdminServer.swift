@@ -26,7 +26,7 @@ enum AdminServer {
             return SimpleResponse(status: 503, body: "{\"status\":\"\(state.draining ? "draining" : "starting")\"}\n")
         case "/metrics":
             return SimpleResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8",
-                                  body: MetricsExposition.render(dataPlane: dataPlane))
+                                  body: MetricsExposition.render(dataPlane: dataPlane, snapshot: state.snapshot))
         case "/debug/requests":
             let q = request.queryItems
             var query = RequestIndex.Query()
@@ -36,8 +36,15 @@ enum AdminServer {
             query.status = q["status"]
             query.route = q["route"]
             if let limit = q["limit"].flatMap(Int.init) { query.limit = min(max(limit, 1), 10_000) }
-            let found = index.search(query)
-            return SimpleResponse(status: 200, body: "{\"requests\":[" + found.map(\.json).joined(separator: ",") + "]}\n")
+            let routes = state.snapshot?.routes
+            var json = ByteJSON()
+            json.bytes.append(contentsOf: Array("{\"requests\":[".utf8))
+            for (i, record) in index.search(query, routes: routes).enumerated() {
+                if i > 0 { json.bytes.append(UInt8(ascii: ",")) }
+                AccessLogLine.write(record, routes: routes, into: &json)
+            }
+            json.bytes.append(contentsOf: Array("]}\n".utf8))
+            return SimpleResponse(status: 200, body: String(decoding: json.bytes, as: UTF8.self))
         case "/debug/state":
             return SimpleResponse(status: 200, body: DebugState.render(state: state, dataPlane: dataPlane))
         default:

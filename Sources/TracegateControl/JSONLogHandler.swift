@@ -3,20 +3,17 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Writes each log record as one JSON line to a file descriptor: stderr for operational logs
-/// (`{"time":…,"level":…,"event":<message>,…metadata}`), stdout for the access log, whose messages
-/// are already complete JSON objects (`raw`). One `write` per line under a lock, so lines from
-/// several threads never interleave.
+/// Writes each operational log record as one JSON line (`{"time":…,"level":…,"event":<message>,
+/// …metadata}`) to a file descriptor (stderr). One `write` per line under a lock, so lines from
+/// several threads never interleave. The access log has its own batched handler (`LineSink`).
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
     private let fd: Int32
-    private let raw: Bool
     private static let lock = Mutex<Void>(())
 
-    public init(fd: Int32, raw: Bool = false) {
+    public init(fd: Int32) {
         self.fd = fd
-        self.raw = raw
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -25,18 +22,13 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line: String
-        if raw {
-            line = event.message.description
-        } else {
-            var json = JSONText()
-            json.add("time", JSONLogHandler.timestamp())
-            json.add("level", event.level.rawValue)
-            json.add("event", event.message.description)
-            let merged = metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
-            for k in merged.keys.sorted() { json.addRaw(k, JSONLogHandler.encode(merged[k]!)) }
-            line = json.finish()
-        }
+        var json = JSONText()
+        json.add("time", JSONLogHandler.timestamp())
+        json.add("level", event.level.rawValue)
+        json.add("event", event.message.description)
+        let merged = metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
+        for k in merged.keys.sorted() { json.addRaw(k, JSONLogHandler.encode(merged[k]!)) }
+        var line = json.finish()
         line += "\n"
         JSONLogHandler.lock.withLock { _ in
             var utf8 = line
@@ -65,14 +57,9 @@ public struct JSONLogHandler: LogHandler {
     }
 
     /// RFC 3339 UTC with milliseconds.
-    static func timestamp(nanos: UInt64? = nil) -> String {
+    static func timestamp() -> String {
         var ts = timespec()
-        if let nanos {
-            ts.tv_sec = Int(nanos / 1_000_000_000)
-            ts.tv_nsec = Int(nanos % 1_000_000_000)
-        } else {
-            clock_gettime(CLOCK_REALTIME, &ts)
-        }
+        clock_gettime(CLOCK_REALTIME, &ts)
         var t = ts.tv_sec
         var parts = tm()
         gmtime_r(&t, &parts)

@@ -1,4 +1,5 @@
 // MetricsExposition: Prometheus text format from the workers' counters, summed at scrape time.
+import Foundation
 import TracegateDataPlane
 
 /// Renders the data plane's counters in the Prometheus text exposition format (0.0.4).
@@ -38,11 +39,21 @@ enum MetricsExposition {
                samples: [("", .upstreamRetriesStale)]),
         Family(name: "tracegate_downstream_aborted_total", help: "Exchanges ended because the client went away.", type: "counter",
                samples: [("", .downstreamAborted)]),
+        Family(name: "tracegate_traces_total", help: "Requests by what the edge did with their trace context.", type: "counter",
+               samples: [("origin=\"continued\"", .tracesContinued), ("origin=\"restarted_untrusted\"", .tracesRestartedUntrusted),
+                         ("origin=\"new\"", .tracesStarted)]),
+        Family(name: "tracegate_debug_requests_total", help: "Requests carrying the debug header, by outcome.", type: "counter",
+               samples: [("outcome=\"honoured\"", .debugHonoured), ("outcome=\"rejected\"", .debugRejected),
+                         ("outcome=\"rate_limited\"", .debugRateLimited)]),
+        Family(name: "tracegate_baggage_members_dropped_total", help: "Baggage members removed (not allowed, redacted, malformed, over limit).", type: "counter",
+               samples: [("", .baggageMembersDropped)]),
+        Family(name: "tracegate_access_log_dropped_total", help: "Request records dropped because the control side fell behind.", type: "counter",
+               samples: [("", .accessLogDropped)]),
         Family(name: "tracegate_bytes_received_total", help: "Bytes read from clients.", type: "counter", samples: [("", .bytesIn)]),
         Family(name: "tracegate_bytes_sent_total", help: "Bytes written to clients.", type: "counter", samples: [("", .bytesOut)]),
     ]
 
-    static func render(dataPlane: DataPlane) -> String {
+    static func render(dataPlane: DataPlane, snapshot: RuntimeSnapshot?) -> String {
         var out = ""
         for f in families {
             out += "# HELP \(f.name) \(f.help)\n# TYPE \(f.name) \(f.type)\n"
@@ -51,6 +62,20 @@ enum MetricsExposition {
                 out += "\(f.name)\(labels) \(dataPlane.total(s.counter))\n"
             }
         }
+        // Headers stripped from untrusted peers, by the sanitiser's label (header name or prefix*).
+        out += "# HELP tracegate_untrusted_headers_stripped_total Header lines stripped from untrusted requests, by header name.\n"
+        out += "# TYPE tracegate_untrusted_headers_stripped_total counter\n"
+        let labels = snapshot?.edge.sanitizer.labels ?? []
+        for (i, name) in labels.enumerated() where i < WorkerCounters.stripLabelCapacity {
+            let total = dataPlane.counters.reduce(UInt64(0)) { $0 &+ $1.loadStripped(i) }
+            out += "tracegate_untrusted_headers_stripped_total{header=\"\(escape(name))\"} \(total)\n"
+        }
         return out
+    }
+
+    /// Label values escape backslash, quote and newline (exposition format 0.0.4).
+    static func escape(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
     }
 }

@@ -1,8 +1,11 @@
-// RequestIndex: the bounded in-memory ring of recent request summaries.
+// RequestIndex: the bounded in-memory ring of recent request records.
 import Synchronization
+import TracegateDataPlane
 
 /// The last N finished requests, searchable by correlation id, trace id, session id, status and
-/// route — what `/debug/requests` answers from. Bounded: the oldest entry is overwritten.
+/// route — what `/debug/requests` answers from. Records are stored raw (plain values) and only
+/// formatted when a query matches them, so indexing costs one copy per request. Bounded: the
+/// oldest entry is overwritten.
 final class RequestIndex: Sendable {
     struct Query: Sendable {
         var correlationID: String?
@@ -15,7 +18,7 @@ final class RequestIndex: Sendable {
     }
 
     private struct Ring {
-        var items: [RequestSummary] = []
+        var items: [RequestRecord] = []
         var next = 0
     }
 
@@ -24,31 +27,36 @@ final class RequestIndex: Sendable {
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
-    func append(_ s: RequestSummary) {
+    /// Adds a batch of records under one lock acquisition.
+    func append(_ batch: [RequestRecord]) {
+        guard !batch.isEmpty else { return }
         ring.withLock { r in
-            if r.items.count < capacity {
-                r.items.append(s)
-            } else {
-                r.items[r.next] = s
+            for record in batch {
+                if r.items.count < capacity {
+                    r.items.append(record)
+                } else {
+                    r.items[r.next] = record
+                }
+                r.next = (r.next + 1) % capacity
             }
-            r.next = (r.next + 1) % capacity
         }
     }
 
-    /// Newest first.
-    func search(_ q: Query) -> [RequestSummary] {
+    /// Matching records, newest first.
+    func search(_ q: Query, routes: [RuntimeSnapshot.Route]?) -> [RequestRecord] {
         ring.withLock { r in
-            var out: [RequestSummary] = []
+            var out: [RequestRecord] = []
             let n = r.items.count
             var k = 0
             while k < n && out.count < q.limit {
-                let i = (r.next - 1 - k + 2 * n) % n
-                let s = r.items[i]
+                let s = r.items[(r.next - 1 - k + 2 * n) % n]
                 k += 1
-                if let c = q.correlationID, s.correlationID != c { continue }
-                if let t = q.traceID, s.traceID != t { continue }
-                if let sid = q.sessionID, s.sessionID != sid { continue }
-                if let route = q.route, s.route != route { continue }
+                if let c = q.correlationID, !s.correlationID.equals(c) { continue }
+                if let t = q.traceID, s.traceID.description != t { continue }
+                if let sid = q.sessionID, !s.sessionID.equals(sid) { continue }
+                if let route = q.route {
+                    guard let routes, s.routeIndex >= 0, s.routeIndex < routes.count, routes[s.routeIndex].name == route else { continue }
+                }
                 if let st = q.status, !RequestIndex.status(s.status, matches: st) { continue }
                 out.append(s)
             }

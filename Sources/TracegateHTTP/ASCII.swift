@@ -20,17 +20,19 @@ enum ASCII {
   static let zero: UInt8 = 0x30
   static let del: UInt8 = 0x7F
 
-  /// `tchar` of RFC 9110 §5.6.2 for bytes 0..<64: `! # $ % & ' * + - .` and digits.
-  static let tokenMaskLow: UInt64 = 0x03FF_6CFA_0000_0000
-  /// `tchar` for bytes 64..<128: letters and `^ _ \` | ~`.
-  static let tokenMaskHigh: UInt64 = 0x57FF_FFFF_C7FF_FFFE
+  /// `tchar` of RFC 9110 §5.6.2 as a 256-entry table of ASCII `0`/`1`, indexed by byte. A `StaticString`
+  /// literal is constant data in the binary: one load per byte, no lazily initialised global, no bounds check.
+  static let tokenTable: StaticString = """
+    0000000000000000000000000000000001011111001101101111111111000000\
+    0111111111111111111111111110001111111111111111111111111111101010\
+    0000000000000000000000000000000000000000000000000000000000000000\
+    0000000000000000000000000000000000000000000000000000000000000000
+    """
 
   /// True for `tchar` (RFC 9110 §5.6.2), the characters of methods and field names.
   @inline(__always)
   static func isTokenChar(_ b: UInt8) -> Bool {
-    if b < 64 { return (tokenMaskLow >> UInt64(b)) & 1 != 0 }
-    if b < 128 { return (tokenMaskHigh >> UInt64(b &- 64)) & 1 != 0 }
-    return false
+    tokenTable.utf8Start[Int(b)] == 0x31
   }
 
   /// True for SP and HTAB, the `OWS`/`BWS` characters (RFC 9110 §5.6.3).

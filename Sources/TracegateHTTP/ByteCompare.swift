@@ -49,4 +49,17 @@ public enum ByteCompare {
     guard prefix.count <= a.count else { return false }
     return equalsCaseInsensitive(UnsafeRawBufferPointer(rebasing: a[0..<prefix.count]), prefix)
   }
+
+  /// True when `a` is byte for byte `literal` (case-sensitive).
+  public static func equalsExactly(_ a: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+    literal.withUTF8Buffer { lit in
+      guard lit.count == a.count else { return false }
+      var i = 0
+      while i < lit.count {
+        if a[i] != lit[i] { return false }
+        i += 1
+      }
+      return true
+    }
+  }
 }

@@ -11,6 +11,10 @@ struct FieldSummary {
   var contentLengthNeedsRewrite = false
   var transferEncodingCount = 0
   var transferCodings = TransferCodingList()
+  /// Exactly one Transfer-Encoding field already in canonical form (`chunked`, `gzip, chunked`): forwarded
+  /// verbatim. Anything else that frames as chunked is re-emitted canonically
+  /// (see ``RequestHead/rewritesTransferEncoding``).
+  var transferEncodingIsCanonical = false
   var connection = ConnectionOptions()
   var hasUpgradeField = false
   var expectsContinue = false
@@ -40,7 +44,9 @@ struct FieldSummary {
         }
       case .transferEncoding:
         transferEncodingCount += 1
-        transferCodings.add(field.value.bytes(p))
+        let value = field.value.bytes(p)
+        transferCodings.add(value)
+        transferEncodingIsCanonical = transferEncodingCount == 1 && TransferCodingList.isCanonical(value)
       case .connection:
         connection.add(field.value.bytes(p))
       case .upgrade:

@@ -10,7 +10,9 @@ public struct HTTPParseError: Error, Equatable, Sendable, CustomStringConvertibl
       unsupportedVersion, headersTooLarge, tooManyHeaders, invalidHeaderName, invalidHeaderValue, obsFold,
       missingHost, duplicateHost, contentLengthWithTransferEncoding, invalidContentLength, conflictingContentLength,
       unsupportedTransferEncoding, malformedStatusLine, invalidChunkSize, invalidChunkTerminator,
-      chunkExtensionTooLong, trailersTooLarge, bareLineFeed
+      chunkExtensionTooLong, trailersTooLarge, bareLineFeed,
+      /// A Host value that is not `uri-host [ ":" port ]` (added beyond the original list).
+      invalidHost
   }
 
   /// The rule that was broken.
@@ -59,6 +61,7 @@ public struct HTTPParseError: Error, Equatable, Sendable, CustomStringConvertibl
     case .chunkExtensionTooLong: return "chunk_extension_too_long"
     case .trailersTooLarge: return "trailers_too_large"
     case .bareLineFeed: return "bare_line_feed"
+    case .invalidHost: return "invalid_host"
     }
   }
 

@@ -44,10 +44,26 @@ extension HeadParser {
         if !ASCII.isWhitespace(b) { break }
         i += 1
       }
-      // The value; `valueEnd` trails the last non-whitespace byte so trailing OWS is trimmed.
+      // The value; `valueEnd` trails the last non-whitespace byte so trailing OWS is trimmed. Runs of
+      // VCHAR/obs-text are skipped eight bytes at a time; every other byte is looked at one by one.
       let valueStart = i
       var valueEnd = i
       while true {
+        while i &+ 8 <= limit {
+          let special = ASCII.fieldSpecialMask(ASCII.word(p, i))
+          if special != 0 {
+            let skip = special.trailingZeroBitCount >> 3
+            if skip > 0 {
+              i &+= skip
+              valueEnd = i
+            }
+            break
+          }
+          i &+= 8
+          valueEnd = i
+        }
+        guard i < limit else { return -1 }
+        b = ASCII.byte(p, i)
         if b > ASCII.space && b != ASCII.del {
           i += 1
           valueEnd = i
@@ -60,8 +76,6 @@ extension HeadParser {
         } else {
           throw HTTPParseError(.invalidHeaderValue)
         }
-        guard i < limit else { return -1 }
-        b = ASCII.byte(p, i)
       }
       guard i + 1 < limit else { return -1 }
       if ASCII.byte(p, i + 1) != ASCII.lf { throw HTTPParseError(.invalidHeaderValue) }

@@ -49,6 +49,14 @@ extension HeadParser {
     let targetStart = i
     let targetStop = min(limit, targetStart + limits.maxURILength + 1)
     while true {
+      while i &+ 8 <= targetStop {
+        let special = ASCII.visibleSpecialMask(ASCII.word(p, i))
+        if special != 0 {
+          i &+= special.trailingZeroBitCount >> 3
+          break
+        }
+        i &+= 8
+      }
       guard i < targetStop else {
         if i - targetStart > limits.maxURILength { throw HTTPParseError(.uriTooLong) }
         return -1

@@ -7,7 +7,8 @@ extension HeadParser {
   /// 2. Invalid or conflicting Content-Length → error (§6.3 item 5).
   /// 3. Transfer-Encoding on HTTP/1.0 (§6.1: faulty framing), or not ending in exactly one `chunked`
   ///    → 501 (§6.3 item 4, 6.1).
-  /// 4. More than one Host, or none on HTTP/1.1 → 400 (§3.2).
+  /// 4. More than one Host, or none on HTTP/1.1 → 400 (§3.2); a Host that is not `uri-host [":" port]`
+  ///    → 400 (RFC 9110 §7.2).
   static func applyRequestSemantics(_ p: UnsafeRawPointer, _ head: inout RequestHead) throws(HTTPParseError) {
     let s = FieldSummary(p, head.headers)
     if s.transferEncodingCount > 0 && s.contentLengthCount > 0 {
@@ -19,6 +20,10 @@ extension HeadParser {
         throw HTTPParseError(.unsupportedTransferEncoding)
       }
       head.framing = .chunked
+      if !s.transferEncodingIsCanonical {
+        head.rewritesTransferEncoding = true
+        setDrop(true, on: .transferEncoding, in: &head.headers)
+      }
     } else if s.contentLengthCount > 0 {
       head.framing = .contentLength(s.contentLength)
       head.contentLength = s.contentLength
@@ -31,6 +36,9 @@ extension HeadParser {
     }
     if s.hostCount > 1 { throw HTTPParseError(.duplicateHost) }
     if s.hostCount == 0 && head.version == .http1_1 { throw HTTPParseError(.missingHost) }
+    if s.hostIndex >= 0 && !HostValue.isValid(head.headers[s.hostIndex].value.bytes(p)) {
+      throw HTTPParseError(.invalidHost)
+    }
     head.hostIndex = s.hostIndex
 
     let http11 = head.version == .http1_1
@@ -82,6 +90,10 @@ extension HeadParser {
       || (requestMethod == .connect && code < 300)
     if bodiless { framing = .none }
     head.framing = framing
+    if framing == .chunked && !s.transferEncodingIsCanonical {
+      head.rewritesTransferEncoding = true
+      setDrop(true, on: .transferEncoding, in: &head.headers)
+    }
 
     let http11 = head.version == .http1_1
     let persistent = http11 ? !s.connection.close : (s.connection.keepAlive && !s.connection.close)

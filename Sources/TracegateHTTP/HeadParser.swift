@@ -67,6 +67,28 @@ public enum HeadParser {
     return .complete
   }
 
+  /// Whether parsing `buffer` again can give a different answer than the `.incomplete` it gave when it held
+  /// `previousCount` bytes.
+  ///
+  /// The parser keeps no state, so a client that sends a large head a byte at a time would make a caller
+  /// that re-parses on every read do quadratic work. A head can only complete when a LF arrives, so callers
+  /// re-parse only when this returns true: on the first bytes (to reject garbage such as a TLS hello at
+  /// once), when a LF arrived, or when the buffer reached `maxHeadBytes`. Other errors, including
+  /// ``HTTPParseError/Kind/uriTooLong``, are then reported at the latest when their line ends or the head
+  /// limit is reached. Cost: one pass over the new bytes only.
+  public static func worthReparsing(
+    _ buffer: UnsafeRawBufferPointer, previousCount: Int, limits: HeadLimits
+  ) -> Bool {
+    if previousCount <= 0 || buffer.count >= limits.maxHeadBytes { return true }
+    guard let p = buffer.baseAddress else { return false }
+    var i = min(previousCount, buffer.count)
+    while i < buffer.count {
+      if ASCII.byte(p, i) == ASCII.lf { return true }
+      i += 1
+    }
+    return false
+  }
+
   /// The answer when the scan ran out of bytes: `.incomplete`, unless the buffer already holds
   /// `maxHeadBytes` bytes, in which case the head can no longer fit and ``HTTPParseError/Kind/headersTooLarge``
   /// is thrown.

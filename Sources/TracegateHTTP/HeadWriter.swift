@@ -10,8 +10,9 @@ public enum HeadWriter {
   /// Writes `method SP target SP HTTP/1.1 CRLF` and every field whose `drop` is false, verbatim.
   ///
   /// The version is always HTTP/1.1 (RFC 9110 §2.5: a proxy sends its own version). When
-  /// ``RequestHead/rewritesContentLength`` is set, one `Content-Length: <n>` is written where the first
-  /// Content-Length stood. An HTTP/1.0 request may have no Host; the caller must then add one.
+  /// ``RequestHead/rewritesContentLength`` or ``RequestHead/rewritesTransferEncoding`` is set, one canonical
+  /// framing field is written where the first of the fields it replaces stood. An HTTP/1.0 request may have
+  /// no Host; the caller must then add one.
   /// - Parameters:
   ///   - head: the parsed head.
   ///   - source: the buffer `head` was parsed from.
@@ -26,7 +27,10 @@ public enum HeadWriter {
     let targetCount = target?.count ?? head.target.count
     let versionLine: StaticString = " HTTP/1.1\r\n"
     var total = head.methodRange.count + 1 + targetCount + versionLine.utf8CodeUnitCount
-    total += keptBytes(head.headers, contentLength: head.contentLength, rewrite: head.rewritesContentLength)
+    let rewrites = Rewrites(
+      contentLength: head.rewritesContentLength ? head.contentLength : nil,
+      transferEncoding: head.rewritesTransferEncoding)
+    total += keptBytes(head.headers, rewrites)
     out.reserve(minimumWritable: total)
 
     out.unsafeAppend(p + head.methodRange.start, count: head.methodRange.count)
@@ -37,7 +41,7 @@ public enum HeadWriter {
       out.unsafeAppend(p + head.target.start, count: head.target.count)
     }
     out.append(versionLine)
-    writeFields(head.headers, from: p, contentLength: head.contentLength, rewrite: head.rewritesContentLength, into: &out)
+    writeFields(head.headers, from: p, rewrites, into: &out)
   }
 
   /// Writes `HTTP/1.1 <code> <reason> CRLF` and every kept field, verbatim (no final CRLF).
@@ -47,7 +51,10 @@ public enum HeadWriter {
     guard let p = source.baseAddress else { return }
     let statusPrefix: StaticString = "HTTP/1.1 "
     var total = statusPrefix.utf8CodeUnitCount + 4 + head.reason.count + 2
-    total += keptBytes(head.headers, contentLength: head.contentLength, rewrite: head.rewritesContentLength)
+    let rewrites = Rewrites(
+      contentLength: head.rewritesContentLength ? head.contentLength : nil,
+      transferEncoding: head.rewritesTransferEncoding)
+    total += keptBytes(head.headers, rewrites)
     out.reserve(minimumWritable: total)
 
     out.append(statusPrefix)
@@ -55,7 +62,7 @@ public enum HeadWriter {
     out.append(byte: ASCII.space)
     out.unsafeAppend(p + head.reason.start, count: head.reason.count)
     out.append("\r\n")
-    writeFields(head.headers, from: p, contentLength: head.contentLength, rewrite: head.rewritesContentLength, into: &out)
+    writeFields(head.headers, from: p, rewrites, into: &out)
   }
 
   /// Appends `name: value CRLF`. The caller guarantees `value` holds no CR, LF or NUL (values taken from a
@@ -93,39 +100,74 @@ public enum HeadWriter {
     out.append("\r\n")
   }
 
-  /// Bytes the kept fields (plus a canonical Content-Length) will take.
-  static func keptBytes(_ headers: [HeaderField], contentLength: UInt64?, rewrite: Bool) -> Int {
+  /// Framing fields the writer re-emits in canonical form instead of copying.
+  struct Rewrites {
+    /// Write `Content-Length: <n>` at the first Content-Length field.
+    var contentLength: UInt64?
+    /// Write `Transfer-Encoding: <codings>, chunked` at the first Transfer-Encoding field.
+    var transferEncoding: Bool
+  }
+
+  /// Bytes the kept fields plus canonical framing fields will take (an upper bound).
+  static func keptBytes(_ headers: [HeaderField], _ rewrites: Rewrites) -> Int {
     var total = 0
     var i = 0
     while i < headers.count {
-      if !headers[i].drop { total += headers[i].line.count }
+      let field = headers[i]
+      if !field.drop {
+        total += field.line.count
+      } else if rewrites.transferEncoding && field.known == .transferEncoding {
+        total += field.value.count + 2  // each coding, plus ", "
+      }
       i += 1
     }
-    if rewrite { total += 16 + 20 + 2 }  // "Content-Length: " + up to 20 digits + CRLF
+    if rewrites.contentLength != nil { total += 16 + 20 + 2 }  // "Content-Length: " + up to 20 digits + CRLF
+    if rewrites.transferEncoding { total += 19 + 7 + 2 }  // "Transfer-Encoding: " + "chunked" + CRLF
     return total
   }
 
-  /// Copies kept field lines; when `rewrite` is set, writes one canonical Content-Length at the position
-  /// of the first (dropped) Content-Length field.
+  /// Copies kept field lines; writes each canonical framing field at the position of the first (dropped)
+  /// field it replaces.
   static func writeFields(
-    _ headers: [HeaderField], from p: UnsafeRawPointer, contentLength: UInt64?, rewrite: Bool,
-    into out: inout IOBuffer
+    _ headers: [HeaderField], from p: UnsafeRawPointer, _ rewrites: Rewrites, into out: inout IOBuffer
   ) {
-    var pendingLength = rewrite
+    var pendingLength = rewrites.contentLength != nil
+    var pendingCodings = rewrites.transferEncoding
     var i = 0
     while i < headers.count {
       let field = headers[i]
       if !field.drop {
         out.unsafeAppend(p + field.line.start, count: field.line.count)
-      } else if pendingLength && field.known == .contentLength {
+      } else if pendingLength && field.known == .contentLength, let n = rewrites.contentLength {
         pendingLength = false
-        if let n = contentLength {
-          out.append("Content-Length: ")
-          out.appendDecimal(n)
-          out.append("\r\n")
+        out.append("Content-Length: ")
+        out.appendDecimal(n)
+        out.append("\r\n")
+      } else if pendingCodings && field.known == .transferEncoding {
+        pendingCodings = false
+        writeCanonicalTransferEncoding(headers, from: p, into: &out)
+      }
+      i += 1
+    }
+  }
+
+  /// `Transfer-Encoding: ` + every coding before the final `chunked`, in order, trimmed, each followed by
+  /// `, ` + `chunked` CRLF. The parser has already checked that `chunked` occurs once and last.
+  static func writeCanonicalTransferEncoding(
+    _ headers: [HeaderField], from p: UnsafeRawPointer, into out: inout IOBuffer
+  ) {
+    out.append("Transfer-Encoding: ")
+    var i = 0
+    while i < headers.count {
+      if headers[i].known == .transferEncoding {
+        HeaderValueTokens.forEachToken(in: headers[i].value.bytes(p)) { coding in
+          if ByteCompare.equalsCaseInsensitive(coding, "chunked") { return }
+          out.append(coding)
+          out.append(", ")
         }
       }
       i += 1
     }
+    out.append("chunked\r\n")
   }
 }

@@ -15,16 +15,19 @@ public struct HeaderField: Equatable, Sendable {
   ///   `Trailer`, `Upgrade`;
   /// - every field named by a `Connection` option (RFC 9110 §7.6.1), except `Host`, `Content-Length` and
   ///   `Transfer-Encoding`, whose removal would change routing or framing;
-  /// - every `Content-Length` when ``RequestHead/rewritesContentLength`` is set (list form or repeated:
-  ///   the writer emits one canonical field instead), and `Content-Length` in a response that also has
-  ///   `Transfer-Encoding` (RFC 9112 §6.3: Transfer-Encoding wins).
+  /// - every `Content-Length` when ``RequestHead/rewritesContentLength`` is set (list form or repeated),
+  ///   and every `Transfer-Encoding` when ``RequestHead/rewritesTransferEncoding`` is set (an unusual
+  ///   spelling of chunked): ``HeadWriter`` emits one canonical field instead, where the first stood;
+  /// - `Content-Length` in a response that also has `Transfer-Encoding` (RFC 9112 §6.3: Transfer-Encoding
+  ///   wins), and both framing fields of an HTTP/1.0 response with Transfer-Encoding (§6.1).
   ///
   /// Exceptions, documented because they differ from a plain reading of RFC 9110 §7.6.1:
   /// - when ``RequestHead/upgrade`` (or ``ResponseHead/upgrade``) is true, `Connection` and `Upgrade` stay
   ///   un-dropped so a WebSocket (or other) upgrade can be tunnelled through;
-  /// - `Transfer-Encoding` is kept: bodies are forwarded as raw bytes with their chunked framing and any
-  ///   earlier codings (`gzip, chunked`), so the list that describes those bytes must go with them;
-  ///   dropping it would leave the next hop to read chunked bytes as a new request (request smuggling).
+  /// - `Transfer-Encoding` is not dropped as hop-by-hop: bodies are forwarded as raw bytes with their chunked
+  ///   framing and any earlier codings (`gzip, chunked`), so the list that describes those bytes must go
+  ///   with them; dropping it would leave the next hop to read chunked bytes as a new request (request
+  ///   smuggling). It is kept verbatim when it reads exactly `chunked`, else re-emitted canonically.
   ///
   /// The caller may set it for more fields (sanitising untrusted headers).
   public var drop: Bool

@@ -40,6 +40,13 @@ public struct RequestHead: Equatable, Sendable {
   /// one `Content-Length: <n>` where the first stood, so the next hop never sees the list form.
   public var rewritesContentLength: Bool
 
+  /// True when a chunked body's `Transfer-Encoding` is anything but one field in canonical form (`chunked`,
+  /// `gzip, chunked`): several fields, other case, empty list elements, unusual whitespace. Those fields are
+  /// then marked `drop` and ``HeadWriter`` writes one canonical `Transfer-Encoding: <codings>, chunked`
+  /// where the first stood, so the next hop never has to interpret an unusual spelling of the framing
+  /// (a classic desynchronisation vector) while the codings that describe the raw bytes are preserved.
+  public var rewritesTransferEncoding: Bool
+
   /// An empty head, ready to be parsed into.
   public init() {
     method = .get
@@ -55,6 +62,7 @@ public struct RequestHead: Equatable, Sendable {
     hostIndex = -1
     rewritesContentLength = false
     contentLength = nil
+    rewritesTransferEncoding = false
   }
 
   /// An empty head whose ``headers`` array already has room for `headerCapacity` fields, so even the first
@@ -89,5 +97,6 @@ public struct RequestHead: Equatable, Sendable {
     hostIndex = -1
     rewritesContentLength = false
     contentLength = nil
+    rewritesTransferEncoding = false
   }
 }

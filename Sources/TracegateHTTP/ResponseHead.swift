@@ -28,6 +28,9 @@ public struct ResponseHead: Equatable, Sendable {
   /// As ``RequestHead/rewritesContentLength``.
   public var rewritesContentLength: Bool
 
+  /// As ``RequestHead/rewritesTransferEncoding``.
+  public var rewritesTransferEncoding: Bool
+
   /// An empty head, ready to be parsed into.
   public init() {
     statusCode = 0
@@ -40,6 +43,7 @@ public struct ResponseHead: Equatable, Sendable {
     upgrade = false
     rewritesContentLength = false
     contentLength = nil
+    rewritesTransferEncoding = false
   }
 
   /// An empty head with room for `headerCapacity` fields.
@@ -70,5 +74,6 @@ public struct ResponseHead: Equatable, Sendable {
     upgrade = false
     rewritesContentLength = false
     contentLength = nil
+    rewritesTransferEncoding = false
   }
 }

@@ -46,4 +46,24 @@ struct TransferCodingList {
     // An empty Transfer-Encoding field names no coding: reject rather than guess.
     if !sawAny { malformed = true }
   }
+
+  /// True when `value` is exactly what ``HeadWriter`` would write: the codings separated by `", "`, no
+  /// empty elements or extra whitespace, ending in lower-case `chunked`. Such a field is forwarded as is.
+  static func isCanonical(_ value: UnsafeRawBufferPointer) -> Bool {
+    guard let base = value.baseAddress else { return false }
+    var expected = 0
+    var ok = true
+    var last = UnsafeRawBufferPointer(start: nil, count: 0)
+    HeaderValueTokens.forEachToken(in: value) { element in
+      let start = element.baseAddress! - base
+      if expected > 0 {
+        ok = ok && start == expected + 2 && value[expected] == ASCII.comma && value[expected + 1] == ASCII.space
+      } else {
+        ok = ok && start == 0
+      }
+      expected = start + element.count
+      last = element
+    }
+    return ok && expected == value.count && ByteCompare.equalsExactly(last, "chunked")
+  }
 }

@@ -2,6 +2,7 @@
 import ArgumentParser
 import TracegateConfig
 import TracegateControl
+import TracegateDataPlane
 
 /// `tracegate [run] [--config FILE]`, `tracegate check --config FILE`, `tracegate proxy …`,
 /// `tracegate version`. With no arguments it serves the embedded default configuration in front of
@@ -34,7 +35,7 @@ struct Run: AsyncParsableCommand {
             printErrors(errors)
             throw ExitCode(1)
         }
-        try await Runner.run(.init(configPath: config, config: loaded, startDemoEcho: config == nil))
+        try await serve(.init(configPath: config, config: loaded, startDemoEcho: config == nil))
     }
 }
 
@@ -75,13 +76,16 @@ struct Proxy: AsyncParsableCommand {
     @Option(help: "Trusted peer network as a CIDR (repeatable); 'none' trusts nobody. Default: loopback.")
     var trust: [String] = []
 
+    @Option(help: "File holding the HMAC secret that signs debug tokens (honoured from untrusted peers).")
+    var debugSecretFile: String?
+
     func validate() throws {
         if to.isEmpty { throw ValidationError("at least one --to upstream is required") }
     }
 
     func run() async throws {
         Runner.bootstrapLogging()
-        let config: TracegateConfiguration
+        var config: TracegateConfiguration
         do {
             config = try TracegateConfiguration.quick(listen: listen, upstreams: to, admin: admin, workers: workers,
                                                       trust: trust.isEmpty ? nil : trust)
@@ -89,13 +93,27 @@ struct Proxy: AsyncParsableCommand {
             printErrors(error)
             throw ExitCode(1)
         }
-        try await Runner.run(.init(configPath: nil, config: config, startDemoEcho: false))
+        config.context.debug.secretFile = debugSecretFile
+        try await serve(.init(configPath: nil, config: config, startDemoEcho: false))
     }
 }
 
 struct Version: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the version.")
     func run() { print("tracegate \(Tracegate.version)") }
+}
+
+/// Runs the proxy; configuration problems found at start-up (DNS, secret files) print like `check`.
+func serve(_ options: ProxyService.Options) async throws {
+    do {
+        try await Runner.run(options)
+    } catch let errors as ConfigErrors {
+        printErrors(errors)
+        throw ExitCode(1)
+    } catch let error as SocketError {
+        printToStandardError("tracegate: \(error)")
+        throw ExitCode(1)
+    }
 }
 
 func printErrors(_ errors: ConfigErrors) {

@@ -30,10 +30,6 @@ struct Exchange {
     var correlationRange = ByteRange(start: 0, end: 0)
     var sessionRange = ByteRange(start: 0, end: 0)
 
-    /// The access-log record, filled as the exchange goes (request facts are copied at the head,
-    /// because the head's bytes may be gone from the buffer by the time the exchange ends).
-    var record = RequestRecord()
-
     // Routing.
     var routeIndex: Int = -1
     var clusterIndex: Int = -1

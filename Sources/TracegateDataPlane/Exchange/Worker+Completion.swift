@@ -11,7 +11,7 @@ extension Worker {
         let requestComplete = x.isRequestComplete
         if let u = attachedUpstream(d) {
             let reusable = x.upstreamKeepAlive && requestComplete && x.responseTracker.isComplete
-                && !isUntilClose(x) && u.pointee.upstreamPhase == .active
+                && !isUntilClose(x.responseFraming) && u.pointee.upstreamPhase == .active
             d.pointee.exchange.upstreamFD = -1
             releaseUpstream(u.pointee.fd, reusable: reusable)
         }
@@ -157,6 +157,7 @@ extension Worker {
         d.pointee.deadline = 0
         shrinkBuffers(d)
         close(fd)
+        if !pendingDebug.isEmpty { pendingDebug.removeValue(forKey: fd) }
         downstreamCount -= 1
         counters.subtract(.connectionsActive)
     }

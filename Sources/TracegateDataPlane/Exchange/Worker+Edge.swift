@@ -54,6 +54,7 @@ extension Worker {
             }
         }
         countEdge(decision)
+        if decision.debug.isHonoured { captureDebugRequest(fd, source: source) }
         d.pointee.exchange.edge = decision
         edgeInput = input
         edgeBaggage = baggage
@@ -106,6 +107,7 @@ extension Worker {
         let d = table[fd]
         guard d.pointee.exchange.edge != nil else { return }
         let source = table[d.pointee.exchange.upstreamFD].pointee.inBuf.readable
+        if d.pointee.exchange.edge?.debug.isHonoured == true { captureDebugResponse(fd, source: source) }
         let correlation = snapshot.edge.correlationHeader
         for i in responseHead.headers.indices where responseHead.headers[i].known == .other {
             let r = responseHead.headers[i].name

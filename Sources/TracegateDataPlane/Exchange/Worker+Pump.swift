@@ -32,12 +32,14 @@ extension Worker {
                 // 2. Validate its framing.
                 if !scanRequestBody(fd) { return }
                 // 3. Send head and body upstream.
-                let x = d.pointee.exchange
-                let headPending = x.upstreamHeadSent < d.pointee.upstreamHead.readableBytes
-                if u.pointee.canWrite && (headPending || x.requestSent < x.requestScanned) {
+                let headSent = d.pointee.exchange.upstreamHeadSent
+                let sent = d.pointee.exchange.requestSent
+                let scanned = d.pointee.exchange.requestScanned
+                let headPending = headSent < d.pointee.upstreamHead.readableBytes
+                if u.pointee.canWrite && (headPending || sent < scanned) {
                     let head = d.pointee.upstreamHead.readable
-                    let first = UnsafeRawBufferPointer(rebasing: head[x.upstreamHeadSent...])
-                    let body = UnsafeRawBufferPointer(rebasing: d.pointee.inBuf.readable[x.requestSent..<x.requestScanned])
+                    let first = UnsafeRawBufferPointer(rebasing: head[headSent...])
+                    let body = UnsafeRawBufferPointer(rebasing: d.pointee.inBuf.readable[sent..<scanned])
                     switch SocketOps.write(u.pointee.fd, first, body) {
                     case .bytes(let n):
                         let h = min(n, first.count)
@@ -53,7 +55,8 @@ extension Worker {
                     }
                 }
                 // 4. Response bytes from the upstream.
-                if u.pointee.canRead && !u.pointee.readEOF && !responseFullyRead(d.pointee.exchange) {
+                if u.pointee.canRead && !u.pointee.readEOF
+                    && !(d.pointee.exchange.responseHeadParsed && d.pointee.exchange.responseTracker.isComplete) {
                     switch readResponse(u) {
                     case .progress: progress = true
                     case .stalled: break
@@ -90,10 +93,10 @@ extension Worker {
             }
 
             // 8. Done?
-            let x = d.pointee.exchange
-            let upstreamDone = u == nil || x.responseTracker.isComplete
-                || (u!.pointee.readEOF && isUntilClose(x))
-            if x.responseHeadParsed && upstreamDone && x.responseScanned == 0 && d.pointee.outBuf.readableBytes == 0 {
+            let upstreamDone = u == nil || d.pointee.exchange.responseTracker.isComplete
+                || (u!.pointee.readEOF && isUntilClose(d.pointee.exchange.responseFraming))
+            if d.pointee.exchange.responseHeadParsed && upstreamDone && d.pointee.exchange.responseScanned == 0
+                && d.pointee.outBuf.readableBytes == 0 {
                 finishExchange(fd)
                 return
             }
@@ -110,13 +113,9 @@ extension Worker {
         return u
     }
 
-    func isUntilClose(_ x: Exchange) -> Bool {
-        if case .untilClose = x.responseFraming { return true }
+    func isUntilClose(_ framing: BodyFraming) -> Bool {
+        if case .untilClose = framing { return true }
         return false
-    }
-
-    private func responseFullyRead(_ x: Exchange) -> Bool {
-        x.responseHeadParsed && x.responseTracker.isComplete
     }
 
     /// Reads request body bytes into the downstream buffer, making room by dropping bytes already
@@ -155,9 +154,9 @@ extension Worker {
     /// Runs the request's framing validator over newly read bytes. False when the exchange ended.
     private func scanRequestBody(_ fd: Int32) -> Bool {
         let d = table[fd]
-        let x = d.pointee.exchange
-        guard !x.requestTracker.isComplete, x.requestScanned < d.pointee.inBuf.readableBytes else { return true }
-        let fresh = UnsafeRawBufferPointer(rebasing: d.pointee.inBuf.readable[x.requestScanned...])
+        let scanned = d.pointee.exchange.requestScanned
+        guard !d.pointee.exchange.requestTracker.isComplete, scanned < d.pointee.inBuf.readableBytes else { return true }
+        let fresh = UnsafeRawBufferPointer(rebasing: d.pointee.inBuf.readable[scanned...])
         do {
             let n = try d.pointee.exchange.requestTracker.consume(fresh)
             d.pointee.exchange.requestScanned += n
@@ -217,10 +216,10 @@ extension Worker {
     /// Validates the response body's framing over newly read bytes. False when the exchange ended.
     private func scanResponseBody(_ fd: Int32, _ u: UnsafeMutablePointer<Connection>) -> Bool {
         let d = table[fd]
-        let x = d.pointee.exchange
         let available = u.pointee.inBuf.readableBytes
-        if !x.responseTracker.isComplete && x.responseScanned < available {
-            let fresh = UnsafeRawBufferPointer(rebasing: u.pointee.inBuf.readable[x.responseScanned...])
+        let scanned = d.pointee.exchange.responseScanned
+        if !d.pointee.exchange.responseTracker.isComplete && scanned < available {
+            let fresh = UnsafeRawBufferPointer(rebasing: u.pointee.inBuf.readable[scanned...])
             do {
                 let n = try d.pointee.exchange.responseTracker.consume(fresh)
                 d.pointee.exchange.responseScanned += n
@@ -234,7 +233,7 @@ extension Worker {
             // Bytes past the end of the response: the upstream is out of sync; never reuse it.
             d.pointee.exchange.upstreamKeepAlive = false
         }
-        if !d.pointee.exchange.responseTracker.isComplete && u.pointee.readEOF && !isUntilClose(d.pointee.exchange)
+        if !d.pointee.exchange.responseTracker.isComplete && u.pointee.readEOF && !isUntilClose(d.pointee.exchange.responseFraming)
             && d.pointee.exchange.responseScanned == u.pointee.inBuf.readableBytes {
             // The upstream closed mid-body: the client must see a truncated response, not a clean end.
             counters.add(.upstreamResets)

@@ -33,11 +33,11 @@ public struct RequestRecord: Sendable {
     public var bytesOut: UInt64 = 0
     /// Tracegate's own error code when it answered itself (empty otherwise).
     public var error: StaticString = ""
-    public var method = InlineBytes()
-    public var path = InlineBytes()
-    public var correlationID = InlineBytes()
-    public var sessionID = InlineBytes()
-    public var userAgent = InlineBytes()
+    public var method = InlineBytes<16>()
+    public var path = InlineBytes<256>()
+    public var correlationID = InlineBytes<128>()
+    public var sessionID = InlineBytes<128>()
+    public var userAgent = InlineBytes<128>()
 
     public init() {}
 }

@@ -6,14 +6,15 @@ extension Worker {
     /// record while the head's bytes are still in the buffer.
     func recordRequestHead(_ fd: Int32) {
         let d = table[fd]
+        d.pointee.record.userAgent = InlineBytes()
         let source = d.pointee.inBuf.readable
         let m = requestHead.methodRange
-        d.pointee.exchange.record.method.set(UnsafeRawBufferPointer(rebasing: source[m.start..<m.end]))
+        d.pointee.record.method.set(UnsafeRawBufferPointer(rebasing: source[m.start..<m.end]))
         let t = requestHead.target
-        d.pointee.exchange.record.path.set(UnsafeRawBufferPointer(rebasing: source[t.start..<t.end]))
+        d.pointee.record.path.set(UnsafeRawBufferPointer(rebasing: source[t.start..<t.end]))
         if let ua = requestHead.firstIndex(of: .userAgent) {
             let v = requestHead.headers[ua].value
-            d.pointee.exchange.record.userAgent.set(UnsafeRawBufferPointer(rebasing: source[v.start..<v.end]))
+            d.pointee.record.userAgent.set(UnsafeRawBufferPointer(rebasing: source[v.start..<v.end]))
         }
     }
 
@@ -34,7 +35,7 @@ extension Worker {
         let now = self.now
         let endpoint = x.poolIndex >= 0 ? pools.pools[x.poolIndex].address : nil
         let pushed = ring.push { r in
-            r = x.record
+            r = d.pointee.record
             r.wallStartNanos = x.startWallNanos
             r.totalNanos = now &- x.startNanos
             r.upstreamHeadNanos = x.responseHeadNanos > x.upstreamStartNanos && x.upstreamStartNanos > 0
@@ -69,5 +70,6 @@ extension Worker {
             r.sessionID.set(session)
         }
         if !pushed { counters.add(.accessLogDropped) }
+        if let e = x.edge, e.debug.isHonoured { publishDebug(fd, spanID: e.serverSpanID.rawValue) }
     }
 }

@@ -60,6 +60,10 @@ struct Connection {
     var trusted = false
     var requestsServed: Int = 0
     var exchange = Exchange()
+    /// The current exchange's access-log record, filled as it goes (request facts are copied at the
+    /// head, because the head's bytes may be gone from the buffer by the time it ends). Kept apart
+    /// from `exchange` so the pump's reads of exchange state never copy it.
+    var record = RequestRecord()
     /// The rewritten request head for the upstream, kept whole until the exchange ends so a request
     /// can be sent again on a fresh connection when a pooled one turns out to be stale.
     var upstreamHead = IOBuffer()

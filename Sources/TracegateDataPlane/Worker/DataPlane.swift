@@ -10,6 +10,8 @@ public final class DataPlane: Sendable {
     public let counters: [WorkerCounters]
     /// One record ring per worker, drained by the control side.
     public let rings: [RecordRing]
+    /// Verbose headers of honoured debug requests, for the access log.
+    public let debugDetails = DebugDetails()
     /// The address each listener is bound to, by listener name (port 0 resolved).
     public let boundAddresses: [(name: String, address: SocketAddress)]
     private let mailboxes: [WorkerMailbox]
@@ -52,8 +54,9 @@ public final class DataPlane: Sendable {
         tg_ignore_sigpipe()
         for w in 0..<workerCount {
             let (index, snapshot, fds, mailbox, counters, ring) = (w, initial, listenerFDs[w], mailboxes[w], self.counters[w], rings[w])
+            let details = debugDetails
             threads.spawn(name: "tg-worker-\(w)") {
-                let worker = Worker(index: index, snapshot: snapshot, listenerFDs: fds, mailbox: mailbox, counters: counters, ring: ring)
+                let worker = Worker(index: index, snapshot: snapshot, listenerFDs: fds, mailbox: mailbox, counters: counters, ring: ring, debugDetails: details)
                 worker.run()
             }
         }

@@ -39,12 +39,16 @@ final class Worker {
     /// Views into the current request head, valid while its upstream head is written.
     var edgeInput = EdgeInput(trusted: false, nowNanos: 0)
     var edgeBaggage = HeaderFields()
+    /// Redacted headers of honoured debug requests in flight, by downstream fd (rare path).
+    var pendingDebug: [Int32: DebugDetails.Detail] = [:]
+    let debugDetails: DebugDetails
 
     static let readChunk = 16 * 1024
     static let epollFlags = UInt32(EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue) | (1 << 31)  // EPOLLET
 
-    init(index: Int, snapshot: RuntimeSnapshot, listenerFDs: [Int32], mailbox: WorkerMailbox, counters: WorkerCounters, ring: RecordRing) {
+    init(index: Int, snapshot: RuntimeSnapshot, listenerFDs: [Int32], mailbox: WorkerMailbox, counters: WorkerCounters, ring: RecordRing, debugDetails: DebugDetails) {
         self.ring = ring
+        self.debugDetails = debugDetails
         self.index = index
         self.snapshot = snapshot
         self.listenerFDs = listenerFDs

@@ -1,0 +1,54 @@
+// AccessLogLine: one request record as a JSON access-log line.
+import TracegateDataPlane
+
+/// Formats a `RequestRecord` as the access-log JSON object (also what `/debug/requests` returns):
+/// time, trace_id, span_id, correlation_id, session_id, client_address, trusted, method, path,
+/// route, status, upstream, attempts, duration_ms, upstream_ms, bytes_in, bytes_out, debug,
+/// sampled, and error / user_agent when present.
+enum AccessLogLine {
+    static func write(_ r: RequestRecord, routes: [RuntimeSnapshot.Route]?, debug: DebugDetails.Detail? = nil, into j: inout ByteJSON) {
+        j.begin()
+        j.time("time", wallNanos: r.wallStartNanos)
+        j.hex("trace_id", trace: r.traceID)
+        j.hex("span_id", span: r.serverSpanID)
+        r.correlationID.withBytes { j.string("correlation_id", $0) }
+        r.sessionID.withBytes { j.string("session_id", $0) }
+        j.string("client_address", clientAddress(r))
+        j.bool("trusted", r.trusted)
+        r.method.withBytes { j.string("method", $0) }
+        r.path.withBytes { j.string("path", $0) }
+        if let routes, r.routeIndex >= 0, r.routeIndex < routes.count {
+            j.string("route", routes[r.routeIndex].name)
+        } else {
+            j.string("route", "")
+        }
+        j.int("status", r.status)
+        j.string("upstream", r.hasEndpoint ? r.endpoint.description : "")
+        j.int("attempts", r.attempts)
+        j.millis("duration_ms", nanos: r.totalNanos)
+        j.millis("upstream_ms", nanos: r.upstreamHeadNanos)
+        j.uint("bytes_in", r.bytesIn)
+        j.uint("bytes_out", r.bytesOut)
+        j.bool("debug", r.debug)
+        j.bool("sampled", r.sampled)
+        if r.error.utf8CodeUnitCount > 0 { j.string("error", r.error) }
+        if r.userAgent.count > 0 { r.userAgent.withBytes { j.string("user_agent", $0) } }
+        if let debug {
+            j.headers("request_headers", debug.requestHeaders)
+            j.headers("response_headers", debug.responseHeaders)
+        }
+        j.end()
+    }
+
+    static func clientAddress(_ r: RequestRecord) -> String {
+        if !r.peerIPv6 {
+            let a = r.peerV4
+            return "\(a >> 24).\((a >> 16) & 0xFF).\((a >> 8) & 0xFF).\(a & 0xFF)"
+        }
+        var groups: [String] = []
+        for half in [r.peerV6.0, r.peerV6.1] {
+            for k in stride(from: 48, through: 0, by: -16) { groups.append(String((half >> UInt64(k)) & 0xFFFF, radix: 16)) }
+        }
+        return groups.joined(separator: ":")
+    }
+}

@@ -32,55 +32,74 @@ struct PrometheusText {
 
     /// Parses and validates: `# HELP name text`, `# TYPE name counter|gauge|histogram|summary|untyped`
     /// before the family's samples, metric and label names from `[a-zA-Z_:][a-zA-Z0-9_:]*`, label
-    /// values double-quoted, values as Go floats, no sample repeated.
-    static func parse(_ text: String) throws(FormatError) -> PrometheusText {
+    /// values double-quoted, values as Go floats, no sample repeated. With `strict: false` (for
+    /// reading counters in tests about something else) bad lines are skipped and repeated samples
+    /// summed, so one exposition bug does not fail every test that reads a counter.
+    static func parse(_ text: String, strict: Bool = true) throws(FormatError) -> PrometheusText {
         var samples = [String: Double]()
         var families = [String: String]()
         var helped = Set<String>()
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = String(raw)
-            let number = index + 1
-            if line.isEmpty { continue }
-            if line.hasPrefix("#") {
-                let parts = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
-                guard parts.count >= 3 else { continue }  // a plain comment
-                if parts[1] == "HELP" {
-                    guard isMetricName(parts[2]) else { throw FormatError(line: number, reason: "bad HELP name \(parts[2])") }
-                    helped.insert(parts[2])
-                } else if parts[1] == "TYPE" {
-                    guard parts.count == 4, isMetricName(parts[2]),
-                          ["counter", "gauge", "histogram", "summary", "untyped"].contains(parts[3]) else {
-                        throw FormatError(line: number, reason: "bad TYPE line")
-                    }
-                    guard families[parts[2]] == nil else { throw FormatError(line: number, reason: "second TYPE for \(parts[2])") }
-                    families[parts[2]] = parts[3]
-                }
-                continue
+            do throws(FormatError) {
+                try parseLine(String(raw), number: index + 1, samples: &samples, families: &families, helped: &helped)
+            } catch {
+                if strict { throw error }
+                if error.reason.hasPrefix("duplicate sample"), let (key, value) = sample(String(raw)) { samples[key, default: 0] += value }
             }
-            guard let space = line.lastIndex(of: " ") else { throw FormatError(line: number, reason: "no value") }
-            let key = String(line[..<space])
-            let valueText = String(line[line.index(after: space)...])
-            guard let value = Double(valueText) ?? ["+Inf": .infinity, "-Inf": -.infinity, "NaN": .nan][valueText] else {
-                throw FormatError(line: number, reason: "bad value \(valueText)")
-            }
-            let name = String(key.prefix { $0 != "{" })
-            guard isMetricName(name) else { throw FormatError(line: number, reason: "bad metric name \(name)") }
-            if key.count > name.count {
-                guard key.hasSuffix("}"), validLabels(String(key.dropFirst(name.count + 1).dropLast())) else {
-                    throw FormatError(line: number, reason: "bad labels in \(key)")
-                }
-            }
-            let family = families[name] != nil ? name : ["_total", "_count", "_sum", "_bucket"]
-                .first { name.hasSuffix($0) && families[String(name.dropLast($0.count))] != nil }
-                .map { String(name.dropLast($0.count)) } ?? name
-            guard families[family] != nil else { throw FormatError(line: number, reason: "sample \(name) before its TYPE") }
-            guard samples[key] == nil else { throw FormatError(line: number, reason: "duplicate sample \(key)") }
-            samples[key] = value
         }
-        for family in families.keys where !helped.contains(family) {
-            throw FormatError(line: 0, reason: "family \(family) has TYPE but no HELP")
+        if strict {
+            for family in families.keys where !helped.contains(family) {
+                throw FormatError(line: 0, reason: "family \(family) has TYPE but no HELP")
+            }
         }
         return PrometheusText(samples: samples, families: families)
+    }
+
+    /// The key and value of a sample line, unchecked.
+    static func sample(_ line: String) -> (String, Double)? {
+        guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { return nil }
+        return (String(line[..<space]), value)
+    }
+
+    static func parseLine(
+        _ line: String, number: Int, samples: inout [String: Double], families: inout [String: String], helped: inout Set<String>
+    ) throws(FormatError) {
+        if line.isEmpty { return }
+        if line.hasPrefix("#") {
+            let parts = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
+            guard parts.count >= 3 else { return }  // a plain comment
+            if parts[1] == "HELP" {
+                guard isMetricName(parts[2]) else { throw FormatError(line: number, reason: "bad HELP name \(parts[2])") }
+                helped.insert(parts[2])
+            } else if parts[1] == "TYPE" {
+                guard parts.count == 4, isMetricName(parts[2]),
+                      ["counter", "gauge", "histogram", "summary", "untyped"].contains(parts[3]) else {
+                    throw FormatError(line: number, reason: "bad TYPE line")
+                }
+                guard families[parts[2]] == nil else { throw FormatError(line: number, reason: "second TYPE for \(parts[2])") }
+                families[parts[2]] = parts[3]
+            }
+            return
+        }
+        guard let space = line.lastIndex(of: " ") else { throw FormatError(line: number, reason: "no value") }
+        let key = String(line[..<space])
+        let valueText = String(line[line.index(after: space)...])
+        guard let value = Double(valueText) ?? ["+Inf": .infinity, "-Inf": -.infinity, "NaN": .nan][valueText] else {
+            throw FormatError(line: number, reason: "bad value \(valueText)")
+        }
+        let name = String(key.prefix { $0 != "{" })
+        guard isMetricName(name) else { throw FormatError(line: number, reason: "bad metric name \(name)") }
+        if key.count > name.count {
+            guard key.hasSuffix("}"), validLabels(String(key.dropFirst(name.count + 1).dropLast())) else {
+                throw FormatError(line: number, reason: "bad labels in \(key)")
+            }
+        }
+        let family = families[name] != nil ? name : ["_total", "_count", "_sum", "_bucket"]
+            .first { name.hasSuffix($0) && families[String(name.dropLast($0.count))] != nil }
+            .map { String(name.dropLast($0.count)) } ?? name
+        guard families[family] != nil else { throw FormatError(line: number, reason: "sample \(name) before its TYPE") }
+        guard samples[key] == nil else { throw FormatError(line: number, reason: "duplicate sample \(key)") }
+        samples[key] = value
     }
 
     static func isMetricName(_ name: String) -> Bool {

@@ -60,7 +60,7 @@ public enum SnapshotBuilder {
         let baggage = BaggageRules(allowedKeys: c.baggage.untrustedAllowedKeys, redactPatterns: c.baggage.redactKeyPatterns,
                                    maxMembers: c.baggage.maxMembers, maxBytes: c.baggage.maxBytes)
         return EdgeSettings(
-            sanitizer: sanitizer, baggage: baggage, correlationHeader: canonical(c.correlation.header),
+            enabled: c.enabled, sanitizer: sanitizer, baggage: baggage, correlationHeader: canonical(c.correlation.header),
             sessionHeader: canonical(c.session.header), debugHeader: canonical(c.debug.header),
             sessionCookie: c.session.cookie ?? "", sessionMaxAgeSeconds: UInt64(max(0, c.session.idleExpiry.components.seconds)),
             redactHeaders: c.debug.redactHeaders)

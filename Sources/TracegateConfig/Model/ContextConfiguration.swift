@@ -3,6 +3,10 @@
 /// `context:` — everything the edge decision needs to give each request a trace context, a
 /// correlation id and a session id, and to strip what untrusted clients must not control.
 public struct ContextConfiguration: Sendable, Equatable {
+    /// `enabled`. Default true. False turns the edge off entirely: no trace context, correlation or
+    /// session ids, baggage filtering, sanitisation or debug handling — a plain reverse proxy
+    /// (X-Forwarded-* and Via are still set). For comparisons and emergencies.
+    public var enabled: Bool
     /// `sampling_ratio`. Default 1.0. 0.0...1.0. Fraction of new traces (started here) that are
     /// sampled; continued traces keep the caller's decision (W3C Trace Context §3.2.2.3).
     public var samplingRatio: Double
@@ -19,6 +23,7 @@ public struct ContextConfiguration: Sendable, Equatable {
 
     /// The defaults.
     public init(
+        enabled: Bool = true,
         samplingRatio: Double = 1.0,
         correlation: CorrelationConfiguration = CorrelationConfiguration(),
         session: SessionConfiguration = SessionConfiguration(),
@@ -26,6 +31,7 @@ public struct ContextConfiguration: Sendable, Equatable {
         sanitize: SanitizeConfiguration = SanitizeConfiguration(),
         debug: DebugConfiguration = DebugConfiguration()
     ) {
+        self.enabled = enabled
         self.samplingRatio = samplingRatio
         self.correlation = correlation
         self.session = session

@@ -124,6 +124,7 @@ extension Worker {
     func writeEdgeResponseHeaders(_ fd: Int32) {
         let d = table[fd]
         let settings = snapshot.edge
+        guard settings.enabled else { return }
         let id = correlationID(fd)
         if id.count > 0 {
             settings.correlationHeader.withUnsafeBytes { d.pointee.outBuf.append($0) }

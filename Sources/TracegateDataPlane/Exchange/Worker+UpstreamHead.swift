@@ -32,7 +32,8 @@ extension Worker {
                 break
             }
         }
-        prepareEdge(fd, source: source)
+        let edgeOn = snapshot.edge.enabled
+        if edgeOn { prepareEdge(fd, source: source) }
         d.pointee.upstreamHead.clear()
         HeadWriter.writeRequestHead(requestHead, from: source, into: &d.pointee.upstreamHead)
         // X-Forwarded-For: a trusted peer's chain is kept and the peer appended; an untrusted peer's
@@ -68,7 +69,7 @@ extension Worker {
             d.pointee.upstreamHead.append(", ")
         }
         d.pointee.upstreamHead.append(requestHead.version == .http1_0 ? "1.0 tracegate\r\n" : "1.1 tracegate\r\n")
-        writeEdgeHeaders(fd, source: source)
+        if edgeOn { writeEdgeHeaders(fd, source: source) }
         HeadWriter.finishHead(into: &d.pointee.upstreamHead)
     }
 

@@ -4,6 +4,8 @@ import TracegateContext
 /// What the edge needs beyond each listener's `EdgePolicy`: the shared sanitiser and baggage
 /// rules, and the header names the proxy writes, pre-digested as bytes.
 public struct EdgeSettings: Sendable {
+    /// `context.enabled`: false skips the edge entirely (plain reverse proxy).
+    public var enabled: Bool
     public var sanitizer: HeaderSanitizer
     public var baggage: BaggageRules
     /// The correlation header as written to upstreams and clients (e.g. "X-Correlation-ID").
@@ -19,8 +21,9 @@ public struct EdgeSettings: Sendable {
     /// Lowercased header names whose values are redacted in verbose debug logs.
     public var redactHeaders: [[UInt8]]
 
-    public init(sanitizer: HeaderSanitizer, baggage: BaggageRules, correlationHeader: String, sessionHeader: String, debugHeader: String,
+    public init(enabled: Bool, sanitizer: HeaderSanitizer, baggage: BaggageRules, correlationHeader: String, sessionHeader: String, debugHeader: String,
                 sessionCookie: String, sessionMaxAgeSeconds: UInt64, redactHeaders: [String]) {
+        self.enabled = enabled
         self.sanitizer = sanitizer
         self.baggage = baggage
         self.correlationHeader = Array(correlationHeader.utf8)

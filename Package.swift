@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "tracegate",
             dependencies: [
-                "TracegateControl", "TracegateConfig", "TracegateDataPlane",
+                "TracegateControl", "TracegateConfig", "TracegateDataPlane", "TracegateContext",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

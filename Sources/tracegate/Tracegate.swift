@@ -15,7 +15,7 @@ struct Tracegate: AsyncParsableCommand {
         commandName: "tracegate",
         abstract: "An edge reverse proxy that makes distributed systems debuggable.",
         version: version,
-        subcommands: [Run.self, Check.self, Proxy.self, Version.self],
+        subcommands: [Run.self, Check.self, Proxy.self, DebugTokenCommand.self, Version.self],
         defaultSubcommand: Run.self)
 }
 

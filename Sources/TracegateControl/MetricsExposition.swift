@@ -25,10 +25,6 @@ enum MetricsExposition {
         Family(name: "tracegate_responses_total", help: "Responses sent, by status class.", type: "counter",
                samples: [("code=\"1xx\"", .responses1xx), ("code=\"2xx\"", .responses2xx), ("code=\"3xx\"", .responses3xx),
                          ("code=\"4xx\"", .responses4xx), ("code=\"5xx\"", .responses5xx)]),
-        Family(name: "tracegate_errors_total", help: "Requests Tracegate answered itself with an error, by error code.", type: "counter",
-               samples: [("error=\"bad_request\"", .errorsBadRequest), ("error=\"no_route\"", .errorsNoRoute),
-                         ("error=\"body_too_large\"", .errorsBodyTooLarge), ("error=\"header_read_timeout\"", .errorsHeaderTimeout),
-                         ("error=\"upstream_pool_exhausted\"", .errorsPoolExhausted)]),
         Family(name: "tracegate_upstream_connects_total", help: "Upstream connections opened.", type: "counter", samples: [("", .upstreamConnects)]),
         Family(name: "tracegate_upstream_reused_total", help: "Requests sent on a pooled keep-alive upstream connection.", type: "counter",
                samples: [("", .upstreamReused)]),
@@ -62,12 +58,23 @@ enum MetricsExposition {
                 out += "\(f.name)\(labels) \(dataPlane.total(s.counter))\n"
             }
         }
+        // Tracegate's own error responses, by the code in their JSON body.
+        out += "# HELP tracegate_errors_total Requests Tracegate answered itself with an error, by error code.\n"
+        out += "# TYPE tracegate_errors_total counter\n"
+        for (i, code) in ErrorCodes.all.enumerated() {
+            let total = dataPlane.counters.reduce(UInt64(0)) { $0 &+ $1.loadError(i) }
+            out += "tracegate_errors_total{error=\"\(code)\"} \(total)\n"
+        }
         // Headers stripped from untrusted peers, by the sanitiser's label (header name or prefix*).
         out += "# HELP tracegate_untrusted_headers_stripped_total Header lines stripped from untrusted requests, by header name.\n"
         out += "# TYPE tracegate_untrusted_headers_stripped_total counter\n"
-        let labels = snapshot?.edge.sanitizer.labels ?? []
-        for (i, name) in labels.enumerated() where i < WorkerCounters.stripLabelCapacity {
-            let total = dataPlane.counters.reduce(UInt64(0)) { $0 &+ $1.loadStripped(i) }
+        // A configured name or prefix may repeat a built-in one: one sample per distinct label.
+        var totals: [(String, UInt64)] = []
+        for (i, name) in (snapshot?.edge.sanitizer.labels ?? []).enumerated() where i < WorkerCounters.stripLabelCapacity {
+            let count = dataPlane.counters.reduce(UInt64(0)) { $0 &+ $1.loadStripped(i) }
+            if let j = totals.firstIndex(where: { $0.0 == name }) { totals[j].1 &+= count } else { totals.append((name, count)) }
+        }
+        for (name, total) in totals {
             out += "tracegate_untrusted_headers_stripped_total{header=\"\(escape(name))\"} \(total)\n"
         }
         return out

@@ -5,7 +5,7 @@
 /// the proxy answers 502 instead (RFC 9112 §6.3 item 5) and may use ``code`` as the reason.
 public struct HTTPParseError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The rule that was broken.
-  public enum Kind: Sendable, Equatable {
+  public enum Kind: Sendable, Equatable, CaseIterable {
     case malformedRequestLine, invalidMethod, invalidTarget, uriTooLong,
       unsupportedVersion, headersTooLarge, tooManyHeaders, invalidHeaderName, invalidHeaderValue, obsFold,
       missingHost, duplicateHost, contentLengthWithTransferEncoding, invalidContentLength, conflictingContentLength,

@@ -50,9 +50,17 @@ extension Worker {
         counters.add(.connectionsRejected)
         var out = IOBuffer(capacity: 512)
         let error = ProxyError(kind: draining ? .draining : .tooManyConnections)
-        let none = UnsafeRawBufferPointer(start: nil, count: 0)
-        _ = ErrorResponder.write(error, correlationHeader: none, correlationID: none,
-                                 headOnly: false, close: true, into: &out)
+        counters.addError(ErrorResponder.mapping(for: error).code)
+        // No request was read, so the correlation id is a fresh one: the 503 can still be found in logs.
+        var id = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        let trace = random.nextTraceID()
+        withUnsafeMutableBytes(of: &id) { raw in
+            let n = trace.writeHex(to: raw.baseAddress!)
+            snapshot.edge.correlationHeader.withUnsafeBytes { name in
+                _ = ErrorResponder.write(error, correlationHeader: name, correlationID: UnsafeRawBufferPointer(rebasing: raw[0..<n]),
+                                         headOnly: false, close: true, into: &out)
+            }
+        }
         _ = SocketOps.write(fd, out.readable, UnsafeRawBufferPointer(start: nil, count: 0))
         out.release()
         close(fd)

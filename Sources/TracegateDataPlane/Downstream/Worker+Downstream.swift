@@ -33,19 +33,22 @@ extension Worker {
         let d = table[fd]
         let limits = snapshot.headLimits
         while true {
-            if d.pointee.inBuf.readableBytes > 0 {
+            let pending = d.pointee.inBuf.readable
+            if pending.count > 0
+                && HeadParser.worthReparsing(pending, previousCount: d.pointee.headParsedCount, limits: limits) {
                 let status: ParseStatus
                 do {
-                    status = try HeadParser.parseRequest(d.pointee.inBuf.readable, limits: limits, into: &requestHead)
+                    status = try HeadParser.parseRequest(pending, limits: limits, into: &requestHead)
                 } catch {
-                    counters.add(.errorsBadRequest)
                     respondBeforeExchange(fd, ProxyError(kind: .badRequest(error)))
                     return
                 }
                 if status == .complete {
+                    d.pointee.headParsedCount = 0
                     startExchange(fd)
                     return
                 }
+                d.pointee.headParsedCount = pending.count
                 if d.pointee.phase == .idle {
                     d.pointee.phase = .readingHead
                     arm(fd, .headerRead, after: snapshot.timeouts.headerReadNanos)
@@ -60,7 +63,7 @@ extension Worker {
             case .bytes(let n):
                 d.pointee.inBuf.moveWriterIndex(by: n)
                 counters.add(.bytesIn, UInt64(n))
-                if n < room.count { d.pointee.canRead = false }
+                if n < room.count { d.pointee.noteShortRead() }
             case .wouldBlock:
                 d.pointee.canRead = false
                 return
@@ -93,16 +96,17 @@ extension Worker {
         d.pointee.phase = .proxying
         disarm(fd)
 
-        // The edge runs first, so even a 404 or 413 carries the request's correlation id.
+        // Route, then the edge and the upstream head, then the verdicts: even a 404 or 413 carries
+        // the request's correlation id.
+        let route = matchRoute(fd)
+        if let route { d.pointee.exchange.routeIndex = route }
         recordRequestHead(fd)
         writeUpstreamHead(fd)
         if case .contentLength(let n) = requestHead.framing, snapshot.maxRequestBodyBytes > 0, n > snapshot.maxRequestBodyBytes {
-            counters.add(.errorsBodyTooLarge)
             fail(fd, ProxyError(kind: .bodyTooLarge))
             return
         }
-        guard let route = matchRoute(fd) else {
-            counters.add(.errorsNoRoute)
+        guard let route else {
             fail(fd, ProxyError(kind: .noRoute))
             return
         }

@@ -53,6 +53,7 @@ extension Worker {
                                  headOnly: d.pointee.exchange.method == .head, close: close, into: &d.pointee.outBuf)
         }
         d.pointee.exchange.status = status
+        counters.addError(ErrorResponder.mapping(for: error).code)
         d.pointee.exchange.closeAfterResponse = close
         d.pointee.exchange.errorCode = error
         d.pointee.exchange.responseHeadParsed = true

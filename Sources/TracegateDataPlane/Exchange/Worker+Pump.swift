@@ -138,7 +138,7 @@ extension Worker {
         case .bytes(let n):
             d.pointee.inBuf.moveWriterIndex(by: n)
             counters.add(.bytesIn, UInt64(n))
-            if n < room.count { d.pointee.canRead = false }
+            if n < room.count { d.pointee.noteShortRead() }
             return .progress
         case .wouldBlock:
             d.pointee.canRead = false
@@ -162,13 +162,11 @@ extension Worker {
             d.pointee.exchange.requestScanned += n
             d.pointee.exchange.requestBodyBytes += UInt64(n)
         } catch {
-            counters.add(.errorsBadRequest)
             fail(fd, ProxyError(kind: .badRequest(error)))
             return false
         }
         let limit = snapshot.maxRequestBodyBytes
         if limit > 0 && d.pointee.exchange.requestTracker.payloadBytes > limit {
-            counters.add(.errorsBodyTooLarge)
             fail(fd, ProxyError(kind: .bodyTooLarge))
             return false
         }
@@ -186,7 +184,7 @@ extension Worker {
         switch SocketOps.read(u.pointee.fd, into: room) {
         case .bytes(let n):
             u.pointee.inBuf.moveWriterIndex(by: n)
-            if n < room.count { u.pointee.canRead = false }
+            if n < room.count { u.pointee.noteShortRead() }
             return .progress
         case .wouldBlock:
             u.pointee.canRead = false
@@ -233,12 +231,13 @@ extension Worker {
             // Bytes past the end of the response: the upstream is out of sync; never reuse it.
             d.pointee.exchange.upstreamKeepAlive = false
         }
-        if !d.pointee.exchange.responseTracker.isComplete && u.pointee.readEOF && !isUntilClose(d.pointee.exchange.responseFraming)
-            && d.pointee.exchange.responseScanned == u.pointee.inBuf.readableBytes {
-            // The upstream closed mid-body: the client must see a truncated response, not a clean end.
-            counters.add(.upstreamResets)
+        // The upstream closed mid-body. Once every validated byte is out, the client must see a truncated
+        // response (a close), not a clean end; bytes the tracker could not consume (half a chunk-size
+        // line) can never complete the message.
+        if !d.pointee.exchange.responseTracker.isComplete && u.pointee.readEOF && !isUntilClose(d.pointee.exchange.responseFraming) {
             d.pointee.exchange.upstreamKeepAlive = false
             if d.pointee.outBuf.readableBytes == 0 && d.pointee.exchange.responseScanned == 0 {
+                counters.add(.upstreamResets)
                 abortDownstream(fd)
                 return false
             }

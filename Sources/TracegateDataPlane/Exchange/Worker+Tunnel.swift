@@ -50,7 +50,7 @@ extension Worker {
             switch SocketOps.read(src.pointee.fd, into: room) {
             case .bytes(let n):
                 src.pointee.inBuf.moveWriterIndex(by: n)
-                if n < room.count { src.pointee.canRead = false }
+                if n < room.count { src.pointee.noteShortRead() }
                 moved = true
             case .wouldBlock:
                 src.pointee.canRead = false

@@ -44,6 +44,18 @@ extension Worker {
         }
         d.pointee.peer.write(into: &d.pointee.upstreamHead)
         d.pointee.upstreamHead.append("\r\n")
+        if requestHead.hostIndex < 0 {
+            // An HTTP/1.0 request without Host goes upstream as HTTP/1.1, which requires one: use the
+            // endpoint's address, as nginx's default `proxy_set_header Host $proxy_host` does.
+            d.pointee.upstreamHead.append("Host: ")
+            let route = d.pointee.exchange.routeIndex
+            if route >= 0, let endpoint = snapshot.clusters[snapshot.routes[route].clusterIndex].endpoints.first {
+                d.pointee.upstreamHead.append(Array(endpoint.description.utf8))
+            } else {
+                d.pointee.upstreamHead.append("localhost")
+            }
+            d.pointee.upstreamHead.append("\r\n")
+        }
         if !hasForwardedProto { d.pointee.upstreamHead.append("X-Forwarded-Proto: http\r\n") }
         if !hasForwardedHost && requestHead.hostIndex >= 0 {
             let v = requestHead.headers[requestHead.hostIndex].value

@@ -13,7 +13,6 @@ public final class WorkerCounters: @unchecked Sendable {
         case requests, responses1xx, responses2xx, responses3xx, responses4xx, responses5xx
         case upstreamConnects, upstreamConnectFailures, upstreamConnectTimeouts, upstreamTimeouts, upstreamResets
         case upstreamReused, upstreamRetriesStale
-        case errorsBadRequest, errorsNoRoute, errorsBodyTooLarge, errorsHeaderTimeout, errorsPoolExhausted
         case downstreamAborted, bytesIn, bytesOut
         case tracesContinued, tracesRestartedUntrusted, tracesStarted
         case debugHonoured, debugRejected, debugRateLimited, baggageMembersDropped
@@ -26,17 +25,34 @@ public final class WorkerCounters: @unchecked Sendable {
     // Safety: written only by the owning worker thread (relaxed stores); read by others with relaxed loads.
     private let block: UnsafeMutablePointer<UInt64>
     private let stripped: UnsafeMutablePointer<UInt64>
+    /// Tracegate's own error responses, by `ErrorCodes.all` index.
+    private let errors: UnsafeMutablePointer<UInt64>
 
     public init() {
         block = .allocate(capacity: Name.allCases.count)
         block.initialize(repeating: 0, count: Name.allCases.count)
         stripped = .allocate(capacity: Self.stripLabelCapacity)
         stripped.initialize(repeating: 0, count: Self.stripLabelCapacity)
+        errors = .allocate(capacity: ErrorCodes.all.count)
+        errors.initialize(repeating: 0, count: ErrorCodes.all.count)
     }
 
     deinit {
         block.deallocate()
         stripped.deallocate()
+        errors.deallocate()
+    }
+
+    /// Counts one error response by its code.
+    func addError(_ code: StaticString) {
+        guard let i = ErrorCodes.index(of: code) else { return }
+        let p = errors + i
+        tg_store_relaxed(p, p.pointee &+ 1)
+    }
+
+    /// Reads the count of one error code (by `ErrorCodes.all` index) from any thread.
+    public func loadError(_ index: Int) -> UInt64 {
+        index < ErrorCodes.all.count ? tg_load_relaxed(errors + index) : 0
     }
 
     /// Counts one header stripped from an untrusted request, by the sanitiser's label index.

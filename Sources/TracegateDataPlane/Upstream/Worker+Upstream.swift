@@ -36,7 +36,6 @@ extension Worker {
         }
 
         guard pools.pools[poolIndex].open < pools.pools[poolIndex].maxConnections else {
-            counters.add(.errorsPoolExhausted)
             fail(fd, ProxyError(kind: .upstreamPoolExhausted))
             return
         }
@@ -89,7 +88,9 @@ extension Worker {
         let u = table[ufd]
         switch u.pointee.upstreamPhase {
         case .idle:
-            // Pooled connections should be silent; any event means the server closed it.
+            // A pooled connection should be silent: readable means the server closed it (or sent
+            // bytes nobody asked for). A bare EPOLLOUT edge (send buffer drained) is harmless.
+            guard u.pointee.canRead || u.pointee.readEOF else { return }
             pools.pools[u.pointee.poolIndex].removeIdle(ufd)
             closeUpstream(ufd)
         case .connecting:

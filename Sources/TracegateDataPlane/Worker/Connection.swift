@@ -41,6 +41,9 @@ struct Connection {
     var canWrite = false
     /// The peer sent FIN (read returned 0).
     var readEOF = false
+    /// epoll reported EPOLLRDHUP/EPOLLHUP: the peer's FIN is queued behind any data, so a short read
+    /// does not mean "drained" (nginx's `pending_eof`) — the next read returns the end of stream.
+    var peerHungUp = false
     /// We sent FIN (closing phase: lingering until the peer closes or the linger timer fires).
     var shutdownSent = false
 
@@ -59,6 +62,8 @@ struct Connection {
     var peer = PeerAddress()
     var trusted = false
     var requestsServed: Int = 0
+    /// Bytes of the pending head already parsed as incomplete (re-parse only when it can help).
+    var headParsedCount: Int = 0
     var exchange = Exchange()
     /// The current exchange's access-log record, filled as it goes (request facts are copied at the
     /// head, because the head's bytes may be gone from the buffer by the time it ends). Kept apart
@@ -76,6 +81,13 @@ struct Connection {
     /// Number of exchanges this upstream connection has completed (0 = fresh).
     var exchangesServed: Int = 0
 
+    /// A read returned fewer bytes than asked: with edge-triggered epoll that means the socket is
+    /// drained, unless the peer's FIN is pending.
+    @inline(__always)
+    mutating func noteShortRead() {
+        if !peerHungUp { canRead = false }
+    }
+
     /// Resets the per-fd state for a new use of the slot, keeping allocated buffers for reuse.
     mutating func reset(kind: Kind, fd: Int32) {
         self.kind = kind
@@ -84,6 +96,7 @@ struct Connection {
         canRead = false
         canWrite = false
         readEOF = false
+        peerHungUp = false
         shutdownSent = false
         inBuf.clear()
         outBuf.clear()
@@ -93,6 +106,7 @@ struct Connection {
         phase = .idle
         trusted = false
         requestsServed = 0
+        headParsedCount = 0
         exchange = Exchange()
         upstreamPhase = .connecting
         poolIndex = -1

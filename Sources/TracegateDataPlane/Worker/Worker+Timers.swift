@@ -10,7 +10,6 @@ extension Worker {
         case .headerRead:
             guard c.pointee.kind == .downstream else { return }
             if c.pointee.phase == .readingHead || (c.pointee.phase == .idle && c.pointee.requestsServed == 0 && c.pointee.inBuf.readableBytes > 0) {
-                counters.add(.errorsHeaderTimeout)
                 respondBeforeExchange(fd, ProxyError(kind: .headerReadTimeout))
             } else if c.pointee.phase == .idle {
                 closeDownstream(fd)  // connected and said nothing: close quietly, as nginx does

@@ -109,6 +109,7 @@ final class Worker {
         guard slot.pointee.generation == generation else { return }  // the fd was closed and reused
         let readable = event.events & UInt32(EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0
         let writable = event.events & UInt32(EPOLLOUT.rawValue | EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0
+        if event.events & UInt32(EPOLLRDHUP.rawValue | EPOLLHUP.rawValue) != 0 { slot.pointee.peerHungUp = true }
         switch slot.pointee.kind {
         case .free:
             return

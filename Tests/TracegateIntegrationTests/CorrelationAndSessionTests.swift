@@ -6,11 +6,12 @@ import TracegateTestSupport
 
 extension Integration {
     @Suite struct CorrelationAndSession {
-        @Test func wellFormedCorrelationIdIsKeptVerbatimEverywhere() throws {
+        @Test(arguments: ["public", "outside"])
+        func wellFormedCorrelationIdIsKeptVerbatimEverywhere(listener: String) throws {
             let h = try Harness.start()
             defer { h.stop() }
             let id = "Order-123:svc@host/v1+a=b_c.d~e"
-            let result = try Curl.get(h.url("/corr"), headers: [("X-Correlation-ID", id)])
+            let result = try Curl.get(h.url("/corr", listener: listener), headers: [("X-Correlation-ID", id)])
             #expect(result.status == 200)
             #expect(result.header("X-Correlation-ID") == id)
             let seen = try #require(h.lastRequest)
@@ -81,16 +82,17 @@ extension Integration {
             #expect(log != nil)
         }
 
-        @Test func sessionFromTheHeader() throws {
+        @Test(arguments: ["public", "outside"])
+        func sessionFromTheHeader(listener: String) throws {
             let h = try Harness.start(config: { Self.sessionConfig($0) })
             defer { h.stop() }
-            _ = try Curl.get(h.url("/s"), headers: [("X-Session-ID", "hdr-session-9"), ("baggage", "session.id=forged,tenant=acme")])
+            _ = try Curl.get(h.url("/s", listener: listener),
+                             headers: [("X-Session-ID", "hdr-session-9"), ("baggage", "session.id=forged,tenant=acme")])
             let seen = try #require(h.lastRequest)
             #expect(seen.headers(named: "X-Session-ID") == ["hdr-session-9"])
-            let baggage = seen.header("baggage") ?? ""
-            #expect(baggage.contains("session.id=hdr-session-9"))
-            #expect(!baggage.contains("forged"), "a client-supplied session.id reached the upstream: \(baggage)")
-            #expect(baggage.contains("tenant=acme"))
+            // The edge's own member is the only baggage an untrusted peer gets (no allow-list here).
+            let expected = listener == "public" ? "tenant=acme,session.id=hdr-session-9" : "session.id=hdr-session-9"
+            #expect(seen.headers(named: "baggage") == [expected], "a client-supplied session.id must never pass")
         }
 
         @Test func cookieWinsOverTheHeader() throws {

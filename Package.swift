@@ -10,6 +10,12 @@ import PackageDescription
 /// Swift 6 language mode is the package default (tools 6.2); nothing to opt into per target.
 let strict: [SwiftSetting] = []
 
+/// The per-request code (codec and data plane) keeps all mutable state in worker-owned raw memory;
+/// dynamic exclusivity checks there cost measurable time per request (swift_beginAccess in
+/// profiles) and guard nothing the single-threaded worker design does not already guarantee.
+/// Debug builds and tests keep them.
+let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "Tracegate",
     products: [
@@ -28,7 +34,7 @@ let package = Package(
         .target(name: "CTracegateShims"),
 
         // Pure policy and codecs: no I/O.
-        .target(name: "TracegateHTTP", swiftSettings: strict),
+        .target(name: "TracegateHTTP", swiftSettings: hotPath),
         .target(
             name: "TracegateContext",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
@@ -44,7 +50,7 @@ let package = Package(
         .target(
             name: "TracegateDataPlane",
             dependencies: ["CTracegateShims", "TracegateHTTP", "TracegateContext", "TracegateConfig"],
-            swiftSettings: strict
+            swiftSettings: hotPath
         ),
 
         // The control side: start-up, signals, reload, drain, admin listener, demo upstream.

@@ -47,10 +47,10 @@ final class AccessLog: Sendable {
             index.append(batch)
             guard enabled else { continue }
             for record in batch {
-                json.bytes.removeAll(keepingCapacity: true)
+                json.reset()
                 let detail = record.debug ? dataPlane.debugDetails.take(spanID: record.serverSpanID.rawValue) : nil
                 AccessLogLine.write(record, routes: routes, debug: detail, into: &json)
-                logger.info(Logger.Message(stringLiteral: String(decoding: json.bytes, as: UTF8.self)))
+                logger.info(Logger.Message(stringLiteral: json.text))
             }
         }
         sink.flush()
@@ -60,5 +60,6 @@ final class AccessLog: Sendable {
         var json = ByteJSON()
         var batch: [RequestRecord] = []
         drainOnce(json: &json, batch: &batch)
+        json.release()
     }
 }

@@ -13,6 +13,7 @@ enum AccessLogLine {
         j.hex("span_id", span: r.serverSpanID)
         r.correlationID.withBytes { j.string("correlation_id", $0) }
         r.sessionID.withBytes { j.string("session_id", $0) }
+        if r.sessionStart { j.bool("session_start", true) }
         j.string("client_address", clientAddress(r))
         j.bool("trusted", r.trusted)
         r.method.withBytes { j.string("method", $0) }

@@ -38,13 +38,14 @@ enum AdminServer {
             if let limit = q["limit"].flatMap(Int.init) { query.limit = min(max(limit, 1), 10_000) }
             let routes = state.snapshot?.routes
             var json = ByteJSON()
-            json.bytes.append(contentsOf: Array("{\"requests\":[".utf8))
+            defer { json.release() }
+            json.raw("{\"requests\":[")
             for (i, record) in index.search(query, routes: routes).enumerated() {
-                if i > 0 { json.bytes.append(UInt8(ascii: ",")) }
+                if i > 0 { json.raw(",") }
                 AccessLogLine.write(record, routes: routes, into: &json)
             }
-            json.bytes.append(contentsOf: Array("]}\n".utf8))
-            return SimpleResponse(status: 200, body: String(decoding: json.bytes, as: UTF8.self))
+            json.raw("]}\n")
+            return SimpleResponse(status: 200, body: json.text)
         case "/debug/state":
             return SimpleResponse(status: 200, body: DebugState.render(state: state, dataPlane: dataPlane))
         default:

@@ -1,29 +1,40 @@
 // ByteJSON: a JSON object writer over a reused byte buffer, for per-request lines.
 import Glibc
 import TracegateContext
+import TracegateHTTP
 
 /// Writes one JSON object into `bytes` without creating a `String` per field. The access log and
 /// `/debug/requests` format a line per request with it; escaping follows RFC 8259 §7.
 struct ByteJSON {
-    var bytes: [UInt8] = []
+    /// The output, in a raw buffer: appends are memcpy, not per-byte Array growth. The owner calls
+    /// `release()` when done (the access-log thread keeps one for its lifetime).
+    var out = IOBuffer(capacity: 4096)
     private var first = true
     private var cachedSecond = -1
     private var cachedPrefix: [UInt8] = []
 
-    init() { bytes.reserveCapacity(1024) }
+    init() {}
+
+    var text: String { String(decoding: out.readable, as: UTF8.self) }
+
+    mutating func reset() { out.clear() }
+
+    mutating func release() { out.release() }
+
+    mutating func raw(_ s: StaticString) { out.append(s) }
 
     mutating func begin() {
-        bytes.append(UInt8(ascii: "{"))
+        out.append(byte: 0x7B)
         first = true
     }
 
-    mutating func end() { bytes.append(UInt8(ascii: "}")) }
+    mutating func end() { out.append(byte: 0x7D) }
 
     private mutating func key(_ k: StaticString) {
-        if first { first = false } else { bytes.append(UInt8(ascii: ",")) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        if first { first = false } else { out.append(byte: 0x2C) }
+        out.append(byte: 0x22)
+        out.append(k)
+        out.append("\":")
     }
 
     mutating func string(_ k: StaticString, _ value: UnsafeRawBufferPointer) {
@@ -43,18 +54,18 @@ struct ByteJSON {
     /// A list of header lines as an array of `[name, value]` pairs (order and repeats kept).
     mutating func headers(_ k: StaticString, _ list: [(name: String, value: String)]) {
         key(k)
-        bytes.append(UInt8(ascii: "["))
+        out.append(byte: 0x5B)
         for (i, h) in list.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes.append(UInt8(ascii: "["))
+            if i > 0 { out.append(byte: 0x2C) }
+            out.append(byte: 0x5B)
             var n = h.name
             n.withUTF8 { quoted(UnsafeRawBufferPointer($0)) }
-            bytes.append(UInt8(ascii: ","))
+            out.append(byte: 0x2C)
             var v = h.value
             v.withUTF8 { quoted(UnsafeRawBufferPointer($0)) }
-            bytes.append(UInt8(ascii: "]"))
+            out.append(byte: 0x5D)
         }
-        bytes.append(UInt8(ascii: "]"))
+        out.append(byte: 0x5D)
     }
 
     mutating func int(_ k: StaticString, _ value: Int) {
@@ -69,7 +80,7 @@ struct ByteJSON {
 
     mutating func bool(_ k: StaticString, _ value: Bool) {
         key(k)
-        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        out.append(value ? "true" : "false")
     }
 
     /// Milliseconds with microsecond precision from nanoseconds ("12.345").
@@ -77,33 +88,28 @@ struct ByteJSON {
         key(k)
         let micros = nanos / 1000
         decimal(micros / 1000, negative: false)
-        bytes.append(UInt8(ascii: "."))
-        let frac = micros % 1000
-        bytes.append(UInt8(ascii: "0") + UInt8(frac / 100))
-        bytes.append(UInt8(ascii: "0") + UInt8((frac / 10) % 10))
-        bytes.append(UInt8(ascii: "0") + UInt8(frac % 10))
+        out.append(byte: 0x2E)
+        threeDigits(micros % 1000)
     }
 
     mutating func hex(_ k: StaticString, trace: TraceID) {
         key(k)
-        bytes.append(UInt8(ascii: "\""))
+        out.append(byte: 0x22)
         if trace.isValid {
-            let start = bytes.count
-            bytes.append(contentsOf: repeatElement(0, count: 32))
-            _ = bytes.withUnsafeMutableBytes { trace.writeHex(to: $0.baseAddress! + start) }
+            out.reserve(minimumWritable: 32)
+            out.moveWriterIndex(by: trace.writeHex(to: out.writable.baseAddress!))
         }
-        bytes.append(UInt8(ascii: "\""))
+        out.append(byte: 0x22)
     }
 
     mutating func hex(_ k: StaticString, span: SpanID) {
         key(k)
-        bytes.append(UInt8(ascii: "\""))
+        out.append(byte: 0x22)
         if span.isValid {
-            let start = bytes.count
-            bytes.append(contentsOf: repeatElement(0, count: 16))
-            _ = bytes.withUnsafeMutableBytes { span.writeHex(to: $0.baseAddress! + start) }
+            out.reserve(minimumWritable: 16)
+            out.moveWriterIndex(by: span.writeHex(to: out.writable.baseAddress!))
         }
-        bytes.append(UInt8(ascii: "\""))
+        out.append(byte: 0x22)
     }
 
     /// RFC 3339 UTC with milliseconds; the date-time prefix is cached per second.
@@ -123,40 +129,42 @@ struct ByteJSON {
             cachedPrefix = p
             cachedSecond = second
         }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: cachedPrefix)
-        let ms = (wallNanos / 1_000_000) % 1000
-        bytes.append(UInt8(ascii: "."))
-        bytes.append(UInt8(ascii: "0") + UInt8(ms / 100))
-        bytes.append(UInt8(ascii: "0") + UInt8((ms / 10) % 10))
-        bytes.append(UInt8(ascii: "0") + UInt8(ms % 10))
-        bytes.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
+        out.append(byte: 0x22)
+        cachedPrefix.withUnsafeBytes { out.append($0) }
+        out.append(byte: 0x2E)
+        threeDigits((wallNanos / 1_000_000) % 1000)
+        out.append("Z\"")
+    }
+
+    private mutating func threeDigits(_ v: UInt64) {
+        out.append(byte: 0x30 + UInt8(v / 100))
+        out.append(byte: 0x30 + UInt8((v / 10) % 10))
+        out.append(byte: 0x30 + UInt8(v % 10))
     }
 
     private mutating func decimal(_ v: UInt64, negative: Bool) {
-        if negative { bytes.append(UInt8(ascii: "-")) }
-        if v == 0 { bytes.append(UInt8(ascii: "0")); return }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch
-        var n = 0
-        var x = v
-        withUnsafeMutableBytes(of: &digits) { d in
-            while x > 0 { d[n] = UInt8(ascii: "0") + UInt8(x % 10); x /= 10; n += 1 }
-            while n > 0 { n -= 1; bytes.append(d[n]) }
-        }
+        if negative { out.append(byte: 0x2D) }
+        out.appendDecimal(v)
     }
 
+    /// Quoted and escaped; runs without special bytes are copied in one piece.
     private mutating func quoted(_ value: UnsafeRawBufferPointer) {
-        bytes.append(UInt8(ascii: "\""))
-        for b in value {
+        out.append(byte: 0x22)
+        var start = 0
+        for (i, b) in value.enumerated() where b == 0x22 || b == 0x5C || b < 0x20 || b == 0x7F {
+            if i > start { out.append(UnsafeRawBufferPointer(rebasing: value[start..<i])) }
             switch b {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0..<0x20, 0x7F:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 0xF)]])
-            default: bytes.append(b)
+            case 0x22: out.append("\\\"")
+            case 0x5C: out.append("\\\\")
+            default:
+                let hex: StaticString = "0123456789abcdef"
+                out.append("\\u00")
+                out.append(byte: hex.utf8Start[Int(b >> 4)])
+                out.append(byte: hex.utf8Start[Int(b & 0xF)])
             }
+            start = i + 1
         }
-        bytes.append(UInt8(ascii: "\""))
+        if value.count > start { out.append(UnsafeRawBufferPointer(rebasing: value[start...])) }
+        out.append(byte: 0x22)
     }
 }

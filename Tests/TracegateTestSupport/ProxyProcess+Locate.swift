@@ -21,7 +21,8 @@ extension ProxyProcess {
     /// - Throws: `binaryNotFound` listing every place tried and saying to run `swift build`.
     public static func locateBinary(
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        sourceFile: String = #filePath
+        sourceFile: String = #filePath,
+        executableDirectories: [String]? = nil
     ) throws(TestSupportError) -> String {
         if let configured = environment["TRACEGATE_BIN"], !configured.isEmpty {
             guard isExecutableFile(configured) else {
@@ -30,7 +31,7 @@ extension ProxyProcess {
             return configured
         }
         var searched = [String]()
-        for directory in testExecutableDirectories() {
+        for directory in executableDirectories ?? testExecutableDirectories() {
             var current = URL(fileURLWithPath: directory)
             for _ in 0..<4 {
                 let candidate = current.appendingPathComponent(binaryName).path

@@ -11,7 +11,7 @@ extension Worker {
     func prepareEdge(_ fd: Int32, source: UnsafeRawBufferPointer) {
         let d = table[fd]
         let trusted = d.pointee.trusted
-        let sanitizer = snapshot.edge.sanitizer
+        let settings = snapshot.edge
         var input = EdgeInput(trusted: trusted, nowNanos: d.pointee.exchange.startWallNanos)
         var baggage = HeaderFields()
         for i in requestHead.headers.indices {
@@ -27,7 +27,7 @@ extension Worker {
             }
             let name = UnsafeRawBufferPointer(rebasing: source[field.name.start..<field.name.end])
             let value = UnsafeRawBufferPointer(rebasing: source[field.value.start..<field.value.end])
-            switch sanitizer.classify(name, trusted: trusted) {
+            switch settings.sanitizer.classify(name, trusted: trusted) {
             case .keep:
                 continue
             case .strip(let label):

@@ -118,6 +118,14 @@ extension Worker {
         return false
     }
 
+    /// The client closed or reset mid-exchange: logged as 499 (nginx's "client closed request").
+    private func clientWentAway(_ fd: Int32) -> PumpStep {
+        counters.add(.downstreamAborted)
+        table[fd].pointee.exchange.status = 499
+        abortDownstream(fd)
+        return .finished
+    }
+
     /// Reads request body bytes into the downstream buffer, making room by dropping bytes already
     /// sent upstream (after which the request can no longer be replayed).
     private func readRequestBody(_ fd: Int32) -> PumpStep {
@@ -144,10 +152,7 @@ extension Worker {
             d.pointee.canRead = false
             return .stalled
         case .eof, .error:
-            counters.add(.downstreamAborted)
-            d.pointee.exchange.status = 499
-            abortDownstream(fd)
-            return .finished
+            return clientWentAway(fd)
         }
     }
 
@@ -269,10 +274,7 @@ extension Worker {
             d.pointee.canWrite = false
             return .stalled
         case .eof, .error:
-            counters.add(.downstreamAborted)
-            d.pointee.exchange.status = 499
-            abortDownstream(fd)
-            return .finished
+            return clientWentAway(fd)
         }
     }
 }

@@ -3,23 +3,26 @@ import TracegateContext
 
 /// What the edge needs beyond each listener's `EdgePolicy`: the shared sanitiser and baggage
 /// rules, and the header names the proxy writes, pre-digested as bytes.
-public struct EdgeSettings: Sendable {
+///
+/// A class, so the per-request code takes one reference to it instead of copying a struct of
+/// arrays (which retains each array).
+public final class EdgeSettings: Sendable {
     /// `context.enabled`: false skips the edge entirely (plain reverse proxy).
-    public var enabled: Bool
-    public var sanitizer: HeaderSanitizer
-    public var baggage: BaggageRules
+    public let enabled: Bool
+    public let sanitizer: HeaderSanitizer
+    public let baggage: BaggageRules
     /// The correlation header as written to upstreams and clients (e.g. "X-Correlation-ID").
-    public var correlationHeader: [UInt8]
+    public let correlationHeader: [UInt8]
     /// The session header as written upstream (e.g. "X-Session-ID").
-    public var sessionHeader: [UInt8]
+    public let sessionHeader: [UInt8]
     /// The debug header as written upstream when honoured (e.g. "X-Debug").
-    public var debugHeader: [UInt8]
+    public let debugHeader: [UInt8]
     /// The session cookie name, for `Set-Cookie` when sessions are issued.
-    public var sessionCookie: [UInt8]
+    public let sessionCookie: [UInt8]
     /// `Max-Age` of issued session cookies, in seconds.
-    public var sessionMaxAgeSeconds: UInt64
+    public let sessionMaxAgeSeconds: UInt64
     /// Lowercased header names whose values are redacted in verbose debug logs.
-    public var redactHeaders: [[UInt8]]
+    public let redactHeaders: [[UInt8]]
 
     public init(enabled: Bool, sanitizer: HeaderSanitizer, baggage: BaggageRules, correlationHeader: String, sessionHeader: String, debugHeader: String,
                 sessionCookie: String, sessionMaxAgeSeconds: UInt64, redactHeaders: [String]) {

@@ -20,6 +20,8 @@ public struct RequestRecord: Sendable {
     public var attempts: Int = 0
     public var trusted = false
     public var debug = false
+    /// Tracegate issued a new session cookie with this response (`session.start`).
+    public var sessionStart = false
     public var routeIndex: Int = -1
     public var snapshotVersion: Int = 0
     public var listenerIndex: Int = 0

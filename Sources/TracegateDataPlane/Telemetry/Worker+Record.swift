@@ -1,4 +1,5 @@
 // Worker+Record: filling and publishing the request record of each exchange.
+import TracegateContext
 import TracegateHTTP
 
 extension Worker {
@@ -47,6 +48,16 @@ extension Worker {
                 r.sampled = e.isSampled
                 r.traceOrigin = e.traceOrigin.rawValue
                 r.debug = e.debug.isHonoured
+                if case .issueNew = e.session { r.sessionStart = true } else { r.sessionStart = false }
+            } else {
+                // No edge decision (context disabled, or a head rejected before it ran).
+                r.traceID = TraceID(hi: 0, lo: 0)
+                r.serverSpanID = .invalid
+                r.parentSpanID = .invalid
+                r.sampled = false
+                r.traceOrigin = 0
+                r.debug = false
+                r.sessionStart = false
             }
             r.clientSpanID = x.clientSpanID
             r.status = x.status

@@ -74,6 +74,9 @@ public enum SnapshotBuilder {
             untrustedTraceparent: listener.untrustedTraceparent == .continue ? .continue : .restart,
             traceresponse: listener.traceresponse == .always ? .always : (listener.traceresponse == .never ? .never : .trusted),
             sampler: RatioSampler(ratio: c.samplingRatio),
+            // Level 2 (and the W3C conformance suite at strict level 2) inherit a tracestate whose
+            // keys repeat — "kept as-is or one of them discarded" — rather than dropping it whole.
+            tracestate: TraceStateRules(rejectDuplicateKeys: false),
             correlationMode: c.correlation.generate == .uuid ? .uuid : .traceID,
             correlationMaxLength: c.correlation.maxLength,
             sessionCookieName: Array((c.session.cookie ?? "").utf8),

@@ -128,7 +128,18 @@ extension Integration {
             #expect(h.lastRequest?.headers(named: "tracestate") == [state])
         }
 
-        @Test(arguments: ["bad key=1", "a=1,a=2", "=novalue", "k=" + String(repeating: "v", count: 300)])
+        /// W3C Trace Context Level 2 and its conformance suite (strict level 2): a list whose keys repeat
+        /// is inherited ("kept as-is or one of them discarded"), not dropped.
+        @Test(arguments: [["foo=1,foo=2"], ["foo=1", "foo=1"]])
+        func tracestateWithRepeatedKeysIsInherited(lines: [String]) throws {
+            let h = try Harness.start()
+            defer { h.stop() }
+            _ = try Curl.get(h.url("/ts"), headers: [("traceparent", "00-\(Self.traceID)-\(Self.parentID)-01")] + lines.map { ("tracestate", $0) })
+            let seen = try #require(h.lastRequest)
+            #expect(seen.headers(named: "tracestate") == lines)
+        }
+
+        @Test(arguments: ["bad key=1", "=novalue", "k=" + String(repeating: "v", count: 300)])
         func invalidTracestateIsDropped(state: String) throws {
             let h = try Harness.start()
             defer { h.stop() }

@@ -87,6 +87,7 @@ extension Worker {
         x.clientKeepAlive = requestHead.keepAlive
         x.expectsContinue = requestHead.expectsContinue
         x.wantsUpgrade = requestHead.upgrade
+        x.clientHTTP10 = requestHead.version == .http1_0
         x.headLength = requestHead.headLength
         x.requestSent = requestHead.headLength
         x.requestScanned = requestHead.headLength

@@ -21,6 +21,11 @@ struct Exchange {
     var clientKeepAlive = true
     var expectsContinue = false
     var wantsUpgrade = false
+    /// The client spoke HTTP/1.0: no 1xx, no chunked framing, keep-alive only when announced.
+    var clientHTTP10 = false
+    /// The response body is chunked but the client is HTTP/1.0: payload is de-chunked into the
+    /// client's buffer and the response is delimited by closing the connection.
+    var dechunkResponse = false
     var headLength: Int = 0
 
     // Edge context: the decision, this attempt's CLIENT span, and where the correlation and session

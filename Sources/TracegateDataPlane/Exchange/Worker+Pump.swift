@@ -219,6 +219,7 @@ extension Worker {
     /// Validates the response body's framing over newly read bytes. False when the exchange ended.
     private func scanResponseBody(_ fd: Int32, _ u: UnsafeMutablePointer<Connection>) -> Bool {
         let d = table[fd]
+        if d.pointee.exchange.dechunkResponse { return dechunkResponseBody(fd, u) }
         let available = u.pointee.inBuf.readableBytes
         let scanned = d.pointee.exchange.responseScanned
         if !d.pointee.exchange.responseTracker.isComplete && scanned < available {
@@ -246,6 +247,35 @@ extension Worker {
                 abortDownstream(fd)
                 return false
             }
+        }
+        return true
+    }
+
+    /// HTTP/1.0 client, chunked upstream body: copies the payload into the client's buffer (a rare
+    /// path, so a copy is fine), while that buffer is under the stream window; the exchange ends
+    /// with the connection. An upstream that closes mid-body aborts the client as usual.
+    private func dechunkResponseBody(_ fd: Int32, _ u: UnsafeMutablePointer<Connection>) -> Bool {
+        let d = table[fd]
+        if !d.pointee.exchange.responseTracker.isComplete && u.pointee.inBuf.readableBytes > 0
+            && d.pointee.outBuf.readableBytes < Worker.streamWindow {
+            do {
+                let n = try d.pointee.exchange.responseTracker.consume(u.pointee.inBuf.readable) { payload in
+                    d.pointee.outBuf.append(payload)
+                }
+                u.pointee.inBuf.moveReaderIndex(by: n)
+            } catch {
+                counters.add(.upstreamResets)
+                abortDownstream(fd)
+                return false
+            }
+        }
+        if !d.pointee.exchange.responseTracker.isComplete && u.pointee.readEOF && d.pointee.outBuf.readableBytes == 0 {
+            counters.add(.upstreamResets)
+            abortDownstream(fd)
+            return false
+        }
+        if d.pointee.exchange.responseTracker.isComplete && u.pointee.inBuf.readableBytes > 0 {
+            d.pointee.exchange.upstreamKeepAlive = false
         }
         return true
     }

@@ -46,8 +46,11 @@ extension Worker {
 
         if code < 200 {
             // Informational (100 Continue, 103 Early Hints): pass on, keep waiting for the final head.
-            HeadWriter.writeResponseHead(responseHead, from: source, into: &d.pointee.outBuf)
-            HeadWriter.finishHead(into: &d.pointee.outBuf)
+            // Never to an HTTP/1.0 client (RFC 9110 §15.2).
+            if !d.pointee.exchange.clientHTTP10 {
+                HeadWriter.writeResponseHead(responseHead, from: source, into: &d.pointee.outBuf)
+                HeadWriter.finishHead(into: &d.pointee.outBuf)
+            }
             u.pointee.inBuf.moveReaderIndex(by: responseHead.headLength)
             return .progress
         }
@@ -59,14 +62,21 @@ extension Worker {
         d.pointee.exchange.responseTracker = BodyTracker(framing: responseHead.framing)
         d.pointee.exchange.upstreamKeepAlive = responseHead.keepAlive
         if case .untilClose = responseHead.framing { d.pointee.exchange.closeAfterResponse = true }
-        for i in responseHead.headers.indices where responseHead.headers[i].known == .transferEncoding {
-            responseHead.headers[i].drop = false  // the body is forwarded with its chunked framing intact
+        if case .chunked = responseHead.framing, d.pointee.exchange.clientHTTP10 {
+            // HTTP/1.0 has no chunked coding: send the payload and close to end it (RFC 9112 §6.3).
+            d.pointee.exchange.dechunkResponse = true
+            d.pointee.exchange.closeAfterResponse = true
+            for i in responseHead.headers.indices where responseHead.headers[i].known == .transferEncoding {
+                responseHead.headers[i].drop = true
+            }
         }
         prepareEdgeResponse(fd)
         HeadWriter.writeResponseHead(responseHead, from: source, into: &d.pointee.outBuf)
         writeEdgeResponseHeaders(fd)
         if d.pointee.exchange.closeAfterResponse {
             d.pointee.outBuf.append("Connection: close\r\n")
+        } else if d.pointee.exchange.clientHTTP10 {
+            d.pointee.outBuf.append("Connection: keep-alive\r\n")  // 1.0 keeps alive only when told
         }
         HeadWriter.finishHead(into: &d.pointee.outBuf)
         u.pointee.inBuf.moveReaderIndex(by: responseHead.headLength)

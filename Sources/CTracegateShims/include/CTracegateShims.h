@@ -6,9 +6,6 @@
 #ifndef CTRACEGATE_SHIMS_H
 #define CTRACEGATE_SHIMS_H
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
 
 #include <stdint.h>
 #include <errno.h>
@@ -37,13 +34,10 @@ typedef struct tg_event {
 static inline int tg_errno(void) { return errno; }
 
 /// accept4 and pthread_setname_np are GNU extensions that Swift's Glibc module does not expose.
-static inline int tg_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
-    return accept4(fd, addr, len, flags);
-}
-
-static inline void tg_set_thread_name(pthread_t thread, const char *name) {
-    pthread_setname_np(thread, name);
-}
+/// They are defined in shims.c, which alone sees _GNU_SOURCE: defining it in this header would make
+/// the system headers' declarations differ from those in Swift's Glibc module.
+int tg_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
+void tg_set_thread_name(pthread_t thread, const char *name);
 
 static inline int tg_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
     struct epoll_event ev;

@@ -32,14 +32,7 @@ public struct JSONLogHandler: LogHandler {
         line += "\n"
         JSONLogHandler.lock.withLock { _ in
             var utf8 = line
-            utf8.withUTF8 { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                    if n <= 0 { break }
-                    offset += n
-                }
-            }
+            utf8.withUTF8 { writeAll(fd, UnsafeRawBufferPointer($0)) }
         }
     }
 

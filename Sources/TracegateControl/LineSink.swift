@@ -24,14 +24,7 @@ final class LineSink: Sendable {
             return b
         }
         guard !bytes.isEmpty else { return }
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { break }
-                offset += n
-            }
-        }
+        bytes.withUnsafeBytes { writeAll(fd, $0) }
     }
 }
 

@@ -168,12 +168,7 @@ public final class SimpleHTTPServer: Sendable {
         head += "\r\n"
         var bytes = Array(head.utf8)
         if !headOnly { bytes += response.body }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if n <= 0 { return }
-            offset += n
-        }
+        bytes.withUnsafeBytes { writeAll(fd, $0) }
     }
 
     static func reason(_ status: Int) -> String {

@@ -9,7 +9,7 @@ struct TransferCodingList {
   var chunkedCount = 0
   /// Whether the last coding is `chunked`.
   var lastIsChunked = false
-  /// A coding that is not a token, or `chunked` with parameters (it takes none).
+  /// A coding that is not a bare token (parameters are refused), or an empty field.
   var malformed = false
 
   /// The only shape Tracegate frames as chunked: `chunked` exactly once, last (RFC 9112 §6.1: a sender must
@@ -17,8 +17,8 @@ struct TransferCodingList {
   /// are allowed because the body is forwarded without decoding.
   var isChunkedOnceAndFinal: Bool { !malformed && chunkedCount == 1 && lastIsChunked }
 
-  /// Adds the codings of one field value: `transfer-coding *( OWS "," OWS transfer-coding )`, each
-  /// `token *( OWS ";" OWS transfer-parameter )`.
+  /// Adds the codings of one field value: `transfer-coding *( OWS "," OWS transfer-coding )`. The
+  /// grammar allows `token *( OWS ";" OWS transfer-parameter )`; Tracegate accepts bare tokens only.
   mutating func add(_ value: UnsafeRawBufferPointer) {
     var sawAny = false
     HeaderValueTokens.forEachToken(in: value) { element in
@@ -29,16 +29,15 @@ struct TransferCodingList {
         malformed = true
         return
       }
-      var r = n
-      while r < element.count && ASCII.isWhitespace(element[r]) { r += 1 }
-      let hasParameters = r < element.count
-      if hasParameters && element[r] != ASCII.semicolon { malformed = true }
+      // No registered transfer coding takes parameters (RFC 9112 §7, IANA registry), and their
+      // quoted-string syntax can hide commas that re-split the list differently downstream: a coding
+      // with anything after its name is malformed (found by the fuzzer through the head writer).
+      if n < element.count { malformed = true }
       count += 1
       let name = UnsafeRawBufferPointer(rebasing: element[0..<n])
       if ByteCompare.equalsCaseInsensitive(name, "chunked") {
         chunkedCount += 1
         lastIsChunked = true
-        if hasParameters { malformed = true }
       } else {
         lastIsChunked = false
       }

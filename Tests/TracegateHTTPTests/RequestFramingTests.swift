@@ -65,7 +65,7 @@ struct RequestFramingTests {
   @Test("chunked as the only or final coding")
   func chunked() throws {
     for value in [
-      "chunked", "CHUNKED", "gzip, chunked", "gzip,chunked", "deflate ,  chunked", "chunked,", "x;q=1, chunked",
+      "chunked", "CHUNKED", "gzip, chunked", "gzip,chunked", "deflate ,  chunked", "chunked,",
     ] {
       let head = try #require(request("Transfer-Encoding: \(value)\r\n").head, "\(value)")
       #expect(head.framing == .chunked, "\(value)")
@@ -76,7 +76,7 @@ struct RequestFramingTests {
 
   @Test(
     "Transfer-Encoding is not dropped as hop-by-hop: a canonical list is kept verbatim",
-    arguments: ["chunked", "gzip, chunked", "x;q=1, br, chunked"])
+    arguments: ["chunked", "gzip, chunked", "x, br, chunked"])
   func transferEncodingKept(value: String) throws {
     let text = "POST /p HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:  \(value) \r\n\r\n"
     let head = try #require(parseRequest(text).head)
@@ -102,6 +102,8 @@ struct RequestFramingTests {
     arguments: [
       "chunked, identity", "chunked, gzip", "gzip", "identity", "chunked, chunked", "chunked;x=1", "",
       "\"chunked\"", "chunked\u{1}", "ch unked",
+      // Parameters are refused: none is registered, and quoted strings can hide commas (fuzzer find).
+      "gzip;q=1, chunked", "br;x=\"a,b\", chunked", "gzi;na\u{ff}\u{ff}, gzi;ame=\"val\u{f5}e\", CHUNKED",
     ])
   func unsupportedCodings(value: String) {
     let error = request("Transfer-Encoding: \(value)\r\n").error

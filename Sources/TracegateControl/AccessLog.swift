@@ -30,27 +30,28 @@ final class AccessLog: Sendable {
         let log = self
         Thread.detach(name: "tg-access-log") {
             var json = ByteJSON()
-            var batch: [RequestRecord] = []
             while true {
-                log.drainOnce(json: &json, batch: &batch)
+                log.drainOnce(json: &json)
                 usleep(20_000)
             }
         }
     }
 
-    /// Empties every ring once (also called at shutdown, so the last requests are logged).
-    func drainOnce(json: inout ByteJSON, batch: inout [RequestRecord]) {
+    /// Empties every ring once (also called at shutdown, so the last requests are logged): each
+    /// record goes straight from the ring slot into the index and, when enabled, into one line.
+    func drainOnce(json: inout ByteJSON) {
         let routes = state.snapshot?.routes
+        let details = dataPlane.debugDetails
         for ring in dataPlane.rings {
-            batch.removeAll(keepingCapacity: true)
-            ring.drain { batch.append($0) }
-            index.append(batch)
-            guard enabled else { continue }
-            for record in batch {
-                json.reset()
-                let detail = record.debug ? dataPlane.debugDetails.take(spanID: record.serverSpanID.rawValue) : nil
-                AccessLogLine.write(record, routes: routes, debug: detail, into: &json)
-                logger.info(Logger.Message(stringLiteral: json.text))
+            index.withBatch { add in
+                ring.drain { record in
+                    add(record)
+                    guard enabled else { return }
+                    json.reset()
+                    let detail = record.debug ? details.take(spanID: record.serverSpanID.rawValue) : nil
+                    AccessLogLine.write(record, routes: routes, debug: detail, into: &json)
+                    logger.info(Logger.Message(stringLiteral: json.text))
+                }
             }
         }
         sink.flush()
@@ -58,8 +59,7 @@ final class AccessLog: Sendable {
 
     func drainOnce() {
         var json = ByteJSON()
-        var batch: [RequestRecord] = []
-        drainOnce(json: &json, batch: &batch)
+        drainOnce(json: &json)
         json.release()
     }
 }

@@ -14,7 +14,7 @@ enum AccessLogLine {
         r.correlationID.withBytes { j.string("correlation_id", $0) }
         r.sessionID.withBytes { j.string("session_id", $0) }
         if r.sessionStart { j.bool("session_start", true) }
-        j.string("client_address", clientAddress(r))
+        if r.peerIPv6 { j.string("client_address", clientAddress(r)) } else { j.ipv4("client_address", r.peerV4) }
         j.bool("trusted", r.trusted)
         r.method.withBytes { j.string("method", $0) }
         r.path.withBytes { j.string("path", $0) }
@@ -24,7 +24,13 @@ enum AccessLogLine {
             j.string("route", "")
         }
         j.int("status", r.status)
-        j.string("upstream", r.hasEndpoint ? r.endpoint.description : "")
+        if !r.hasEndpoint {
+            j.string("upstream", "")
+        } else if let v4 = r.endpoint.ipv4 {
+            j.ipv4("upstream", v4, port: UInt16(r.endpoint.port))
+        } else {
+            j.string("upstream", r.endpoint.description)
+        }
         j.int("attempts", r.attempts)
         j.millis("duration_ms", nanos: r.totalNanos)
         j.millis("upstream_ms", nanos: r.upstreamHeadNanos)
@@ -41,11 +47,8 @@ enum AccessLogLine {
         j.end()
     }
 
+    /// An IPv6 client's address (IPv4 ones are written as digits directly).
     static func clientAddress(_ r: RequestRecord) -> String {
-        if !r.peerIPv6 {
-            let a = r.peerV4
-            return "\(a >> 24).\((a >> 16) & 0xFF).\((a >> 8) & 0xFF).\(a & 0xFF)"
-        }
         var groups: [String] = []
         for half in [r.peerV6.0, r.peerV6.1] {
             for k in stride(from: 48, through: 0, by: -16) { groups.append(String((half >> UInt64(k)) & 0xFFFF, radix: 16)) }

@@ -68,6 +68,21 @@ struct ByteJSON {
         out.append(byte: 0x5D)
     }
 
+    /// An IPv4 address (host byte order) as dotted decimal, optionally with ":port", without Strings.
+    mutating func ipv4(_ k: StaticString, _ a: UInt32, port: UInt16? = nil) {
+        key(k)
+        out.append(byte: 0x22)
+        out.appendDecimal(Int(a >> 24)); out.append(byte: 0x2E)
+        out.appendDecimal(Int((a >> 16) & 0xFF)); out.append(byte: 0x2E)
+        out.appendDecimal(Int((a >> 8) & 0xFF)); out.append(byte: 0x2E)
+        out.appendDecimal(Int(a & 0xFF))
+        if let port {
+            out.append(byte: 0x3A)
+            out.appendDecimal(Int(port))
+        }
+        out.append(byte: 0x22)
+    }
+
     mutating func int(_ k: StaticString, _ value: Int) {
         key(k)
         decimal(UInt64(max(0, value)), negative: value < 0)

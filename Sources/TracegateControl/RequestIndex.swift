@@ -27,11 +27,11 @@ final class RequestIndex: Sendable {
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
-    /// Adds a batch of records under one lock acquisition.
-    func append(_ batch: [RequestRecord]) {
-        guard !batch.isEmpty else { return }
+    /// Runs `body` with an `add` function that appends records under one lock acquisition, so a
+    /// worker ring can be drained straight into the index without an intermediate copy.
+    func withBatch(_ body: (_ add: (RequestRecord) -> Void) -> Void) {
         ring.withLock { r in
-            for record in batch {
+            body { record in
                 if r.items.count < capacity {
                     r.items.append(record)
                 } else {

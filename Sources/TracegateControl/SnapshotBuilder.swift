@@ -46,6 +46,7 @@ public enum SnapshotBuilder {
             maxRequestBodyBytes: UInt64(max(0, limits.maxRequestBodyBytes)),
             maxConnectionsPerWorker: max(1, limits.maxConnections / max(1, workers)),
             timeouts: .init(headerReadNanos: nanos(config.timeouts.headerRead), keepAliveIdleNanos: nanos(config.timeouts.keepaliveIdle),
+                            tunnelIdleNanos: nanos(config.timeouts.tunnelIdle),
                             drainNanos: nanos(config.timeouts.drain)),
             edge: edge,
             accessLog: config.accessLog.enabled)

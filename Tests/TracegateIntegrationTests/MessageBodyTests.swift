@@ -150,6 +150,30 @@ extension Integration {
             #expect(final.bodyText == "final")
         }
 
+        /// An upgraded connection idle both ways for `timeouts.tunnel_idle` is closed (and counted as
+        /// a finished 101 exchange); one with traffic stays open past it.
+        @Test func idleTunnelIsClosedAfterTunnelIdle() throws {
+            let h = try Harness.start({ _ in .upgradeEcho }, config: {
+                Configs.standard(backend: $0, extra: "timeouts: { tunnel_idle: 400ms }")
+            })
+            defer { h.stop() }
+            let client = try RawHTTPClient.connect(port: h.port)
+            defer { client.close() }
+            #expect(client.send("GET /ws HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"))
+            let switched = try #require(client.readResponse())
+            #expect(switched.status == 101)
+            // Traffic for longer than the idle timeout keeps it open.
+            for _ in 0..<4 {
+                #expect(client.send("HTTP/1.1 200 Ping\r\nContent-Length: 1\r\n\r\nx"))
+                #expect(try #require(client.readResponse()).reason == "Ping")
+                Thread.sleep(forTimeInterval: 0.2)  // pacing the traffic, not waiting for readiness
+            }
+            // Then silence: the proxy closes it within a few wheel ticks of 400 ms.
+            let started = ContinuousClock.now
+            #expect(client.isClosedByPeer(timeout: .seconds(5)))
+            #expect(ContinuousClock.now - started < .seconds(3))
+        }
+
         @Test func websocketUpgradeIsTunnelledBothWays() throws {
             let h = try Harness.start { _ in .upgradeEcho }
             defer { h.stop() }

@@ -1,7 +1,7 @@
 // TimeoutsConfiguration+Decoding.swift — reads `timeouts:`.
 
 extension TimeoutsConfiguration {
-    static let keys = ["header_read", "keepalive_idle", "upstream_response", "drain"]
+    static let keys = ["header_read", "keepalive_idle", "upstream_response", "tunnel_idle", "drain"]
     static let maximum = Duration.seconds(86_400)
 
     /// Reads `timeouts:`; absent keys keep their defaults.
@@ -13,6 +13,7 @@ extension TimeoutsConfiguration {
         if let value = mapping["upstream_response"]?.duration(max: Self.maximum, &diagnostics) {
             upstreamResponse = value
         }
+        if let value = mapping["tunnel_idle"]?.duration(max: Self.maximum, &diagnostics) { tunnelIdle = value }
         if let value = mapping["drain"]?.duration(max: Self.maximum, allowZero: true, &diagnostics) { drain = value }
     }
 }

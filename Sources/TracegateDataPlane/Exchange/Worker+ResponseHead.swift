@@ -41,6 +41,7 @@ extension Worker {
             countStatus(101)
             exchangeCompleted(fd)
             d.pointee.phase = .tunnel
+            arm(fd, .tunnelIdle, after: snapshot.timeouts.tunnelIdleNanos)
             return .finished
         }
 

@@ -14,6 +14,8 @@ extension Worker {
             guard d.pointee.kind == .downstream else { return }
             if relay(from: d, to: u) { progress = true }
             if relay(from: u, to: d) { progress = true }
+            // Any byte either way restarts the idle clock (timeouts.tunnel_idle).
+            if progress && d.pointee.kind == .downstream { arm(fd, .tunnelIdle, after: snapshot.timeouts.tunnelIdleNanos) }
             if d.pointee.kind != .downstream { return }
             let clientDone = d.pointee.readEOF && d.pointee.inBuf.readableBytes == 0
             let upstreamDone = u.pointee.readEOF && u.pointee.inBuf.readableBytes == 0

@@ -68,11 +68,13 @@ public final class RuntimeSnapshot: Sendable {
     public struct Timeouts: Sendable {
         public var headerReadNanos: UInt64
         public var keepAliveIdleNanos: UInt64
+        public var tunnelIdleNanos: UInt64
         public var drainNanos: UInt64
 
-        public init(headerReadNanos: UInt64, keepAliveIdleNanos: UInt64, drainNanos: UInt64) {
+        public init(headerReadNanos: UInt64, keepAliveIdleNanos: UInt64, tunnelIdleNanos: UInt64, drainNanos: UInt64) {
             self.headerReadNanos = headerReadNanos
             self.keepAliveIdleNanos = keepAliveIdleNanos
+            self.tunnelIdleNanos = tunnelIdleNanos
             self.drainNanos = drainNanos
         }
     }

@@ -30,7 +30,7 @@ struct Connection {
     enum UpstreamPhase: UInt8 { case connecting, idle, active }
 
     /// Which deadline `deadline` stands for.
-    enum TimerKind: UInt8 { case none, headerRead, keepAliveIdle, connect, response, poolIdle, closingLinger }
+    enum TimerKind: UInt8 { case none, headerRead, keepAliveIdle, connect, response, poolIdle, closingLinger, tunnelIdle }
 
     var kind: Kind = .free
     var generation: UInt32 = 0

@@ -95,6 +95,14 @@ public struct SocketAddress: Sendable, Equatable, Hashable, CustomStringConverti
         return withUnsafePointer(to: &s) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, len) } }
     }
 
+    /// The IPv4 address in host byte order, or nil for IPv6 (for writing logs without Strings).
+    public var ipv4: UInt32? {
+        guard family == AF_INET else { return nil }
+        return withUnsafeBytes(of: storage) { raw in
+            UInt32(raw[4]) << 24 | UInt32(raw[5]) << 16 | UInt32(raw[6]) << 8 | UInt32(raw[7])
+        }
+    }
+
     /// The host part as text ("127.0.0.1" or "::1").
     public var host: String {
         var buf = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)

@@ -14,7 +14,7 @@ extension Worker {
             } else if c.pointee.phase == .idle {
                 closeDownstream(fd)  // connected and said nothing: close quietly, as nginx does
             }
-        case .keepAliveIdle, .closingLinger:
+        case .keepAliveIdle, .closingLinger, .tunnelIdle:
             if c.pointee.kind == .downstream { closeDownstream(fd) }
         case .poolIdle:
             if c.pointee.kind == .upstream && c.pointee.upstreamPhase == .idle { closeUpstream(fd) }

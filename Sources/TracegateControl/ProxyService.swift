@@ -102,8 +102,9 @@ public final class ProxyService: Service, Sendable {
             let config = try TracegateConfiguration.load(contentsOf: path)
             var errors: [ConfigError] = []
             let current = state.snapshot
-            if let current, config.listeners.map(\.name) != current.listeners.map(\.name)
-                || zip(config.listeners, current.listeners).contains(where: { $0.address.port != $1.address.port && $0.address.port != 0 }) {
+            // The sockets stay bound: names and addresses must be exactly those the process started with.
+            if config.listeners.map(\.name) != options.config.listeners.map(\.name)
+                || config.listeners.map(\.address) != options.config.listeners.map(\.address) {
                 errors.append(ConfigError(keyPath: "listeners", reason: "listeners cannot change on reload; restart to change them"))
             }
             if config.admin.address != options.config.admin.address {

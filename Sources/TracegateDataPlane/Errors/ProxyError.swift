@@ -1,7 +1,7 @@
 // ProxyError: every way an exchange can fail, classified once.
 import TracegateHTTP
 
-/// Why an exchange failed, with where the fault lies and whether another attempt could help.
+/// Why an exchange failed, and whether another attempt could help.
 ///
 /// A struct wrapping a private-ish enum (the swift-nio form) so cases can be added without breaking
 /// callers that switch on `kind`. The single mapping to a status code and a stable error code is
@@ -23,18 +23,7 @@ struct ProxyError: Error, Equatable {
         case draining
     }
 
-    /// Which side caused it (Pingora's `esource`): for logs and metric labels.
-    enum Source: Equatable { case downstream, upstream, internalLimit }
-
     var kind: Kind
-
-    var source: Source {
-        switch kind {
-        case .badRequest, .bodyTooLarge, .headerReadTimeout: .downstream
-        case .noRoute, .tooManyConnections, .draining, .upstreamPoolExhausted: .internalLimit
-        default: .upstream
-        }
-    }
 
     /// Whether the same request may be tried again on a fresh upstream connection.
     var retryable: Bool {

@@ -78,7 +78,8 @@ extension Worker {
         let wasPooled = u.pointee.exchangesServed > 0
         d.pointee.exchange.upstreamFD = -1
         abandonUpstream(u.pointee.fd)
-        if wasPooled && x.replayable && !x.responseStarted && x.attempts < 3 && !x.responseHeadParsed {
+        if ProxyError(kind: kind).retryable && wasPooled && x.replayable && !x.responseStarted && x.attempts < 3
+            && !x.responseHeadParsed {
             counters.add(.upstreamRetriesStale)
             d.pointee.exchange.upstreamHeadSent = 0
             d.pointee.exchange.requestSent = x.headLength

@@ -54,7 +54,8 @@ extension Worker {
             }
         }
         countEdge(decision)
-        if decision.debug.isHonoured { captureDebugRequest(fd, source: source) }
+        // Verbose headers exist only for the access log: nothing would ever take them with it off.
+        if decision.debug.isHonoured && snapshot.accessLog { captureDebugRequest(fd, source: source) }
         d.pointee.exchange.edge = decision
         edgeInput = input
         edgeBaggage = baggage

@@ -9,14 +9,15 @@ extension Worker {
         let d = table[fd]
         let buffer = d.pointee.inBuf.readable
         let (host, path) = hostAndPath(buffer)
-        let routes = snapshot.routes
-        for i in routes.indices {
-            let route = routes[i]
-            if !route.host.matches(host: host) { continue }
-            if !TargetMatch.hasPrefix(path, route.pathPrefix) { continue }
-            return i
+        // Fields are read in place: binding `routes[i]` would copy the struct (and retain its String
+        // and array) for every route tried, on every request.
+        return snapshot.routes.withUnsafeBufferPointer { routes in
+            for i in routes.indices where routes[i].host.matches(host: host)
+                && TargetMatch.hasPrefix(path, routes[i].pathPrefix) {
+                return i
+            }
+            return nil
         }
-        return nil
     }
 
     /// The Host value (port included; `HostMatch` ignores it) and the path of the request target, as views into `buffer`.

@@ -68,7 +68,7 @@ extension Worker {
 }
 
 extension PeerAddress {
-    init(_ storage: sockaddr_storage) {
+    public init(_ storage: sockaddr_storage) {
         self.init()
         var s = storage
         withUnsafeBytes(of: &s) { raw in
@@ -87,7 +87,7 @@ extension PeerAddress {
     }
 
     /// Writes the address as text ("203.0.113.7" or "2001:db8::1") for X-Forwarded-For, without a String.
-    func write(into out: inout IOBuffer) {
+    public func write(into out: inout IOBuffer) {
         if !isIPv6 {
             out.appendDecimal(Int(v4 >> 24)); out.append(byte: 0x2E)
             out.appendDecimal(Int((v4 >> 16) & 0xFF)); out.append(byte: 0x2E)

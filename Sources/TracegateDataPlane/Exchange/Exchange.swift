@@ -32,6 +32,9 @@ struct Exchange {
     // ids sit inside the slot's upstream head (reused for the response and error bodies).
     var edge: EdgeDecision? = nil
     var clientSpanID = SpanID(0)
+    /// Where the parent-id hex of `traceparent` sits in the upstream head (-1: none written), so
+    /// a re-attempt can put its own CLIENT span id there.
+    var traceparentSpanOffset: Int = -1
     var correlationRange = ByteRange(start: 0, end: 0)
     var sessionRange = ByteRange(start: 0, end: 0)
 

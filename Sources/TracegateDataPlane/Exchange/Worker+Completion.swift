@@ -15,6 +15,7 @@ extension Worker {
             d.pointee.exchange.upstreamFD = -1
             releaseUpstream(u.pointee.fd, reusable: reusable)
         }
+        endAttempt(fd, .response)
         countStatus(x.status)
         exchangeCompleted(fd)
         d.pointee.requestsServed += 1
@@ -33,6 +34,7 @@ extension Worker {
     /// went out, in which case the connection is aborted (the client sees a truncated message).
     func fail(_ fd: Int32, _ error: ProxyError) {
         let d = table[fd]
+        endAttempt(fd, Worker.attemptOutcome(for: error.kind))
         if let u = attachedUpstream(d) {
             d.pointee.exchange.upstreamFD = -1
             abandonUpstream(u.pointee.fd)
@@ -81,6 +83,7 @@ extension Worker {
         if ProxyError(kind: kind).retryable && wasPooled && x.replayable && !x.responseStarted && x.attempts < 3
             && !x.responseHeadParsed {
             counters.add(.upstreamRetriesStale)
+            endAttempt(fd, Worker.attemptOutcome(for: kind))
             d.pointee.exchange.upstreamHeadSent = 0
             d.pointee.exchange.requestSent = x.headLength
             d.pointee.outBuf.clear()
@@ -95,6 +98,7 @@ extension Worker {
     func abortDownstream(_ fd: Int32) {
         let d = table[fd]
         if d.pointee.phase == .proxying {
+            endAttempt(fd, .aborted)
             countStatus(d.pointee.exchange.status == 0 ? 502 : d.pointee.exchange.status)
             exchangeCompleted(fd)
         }

@@ -72,6 +72,8 @@ extension Worker {
         let clientSpan = random.nextSpanID()
         d.pointee.exchange.clientSpanID = clientSpan
         d.pointee.upstreamHead.append("traceparent: ")
+        // "00-" + 32 hex trace id + "-": the parent-id follows.
+        d.pointee.exchange.traceparentSpanOffset = d.pointee.upstreamHead.readableBytes + 3 + TraceID.hexLength + 1
         decision.writeUpstreamTraceparent(clientSpanID: clientSpan, into: &d.pointee.upstreamHead)
         d.pointee.upstreamHead.append("\r\n")
 

@@ -40,6 +40,19 @@ public struct RequestRecord: Sendable {
     public var correlationID = InlineBytes<128>()
     public var sessionID = InlineBytes<128>()
     public var userAgent = InlineBytes<128>()
+    /// The Host the client asked for (request target authority or Host field), for `server.address`.
+    public var host = InlineBytes<128>()
+    /// The listener's own port (`server.port` when the Host names none).
+    public var listenerPort: UInt16 = 0
+    /// 0 for HTTP/1.0, 1 for HTTP/1.1 (`network.protocol.version`).
+    public var httpMinor: UInt8 = 1
+    /// The caller's context kept as a span link when the edge restarted an untrusted trace.
+    public var hasLink = false
+    public var linkTraceID = TraceID(hi: 0, lo: 0)
+    public var linkSpanID = SpanID(0)
+    public var linkSampled = false
+    /// The upstream attempts, in order (CLIENT spans).
+    public var attemptLog = AttemptLog()
 
     public init() {}
 }

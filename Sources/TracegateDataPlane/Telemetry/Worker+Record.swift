@@ -17,6 +17,11 @@ extension Worker {
             let v = requestHead.headers[ua].value
             d.pointee.record.userAgent.set(UnsafeRawBufferPointer(rebasing: source[v.start..<v.end]))
         }
+        d.pointee.record.host.set(hostAndPath(source).0)
+        d.pointee.record.httpMinor = requestHead.version == .http1_0 ? 0 : 1
+        let listener = d.pointee.listenerIndex
+        d.pointee.record.listenerPort = listener < listenerPorts.count ? listenerPorts[listener] : 0
+        d.pointee.record.attemptLog.removeAll()
     }
 
     /// Publishes the finished exchange's record to the control side (dropped and counted when the
@@ -49,6 +54,14 @@ extension Worker {
                 r.traceOrigin = e.traceOrigin.rawValue
                 r.debug = e.debug.isHonoured
                 if case .issueNew = e.session { r.sessionStart = true } else { r.sessionStart = false }
+                if let link = e.link {
+                    r.hasLink = true
+                    r.linkTraceID = link.traceID
+                    r.linkSpanID = link.spanID
+                    r.linkSampled = link.flags.contains(.sampled)
+                } else {
+                    r.hasLink = false
+                }
             } else {
                 // No edge decision (context disabled, or a head rejected before it ran).
                 r.traceID = TraceID(hi: 0, lo: 0)
@@ -58,6 +71,7 @@ extension Worker {
                 r.traceOrigin = 0
                 r.debug = false
                 r.sessionStart = false
+                r.hasLink = false
             }
             r.clientSpanID = x.clientSpanID
             r.status = x.status
@@ -81,6 +95,7 @@ extension Worker {
             r.sessionID.set(session)
         }
         if !pushed { counters.add(.accessLogDropped) }
+        d.pointee.record.attemptLog.removeAll()
         if let e = x.edge, e.debug.isHonoured { publishDebug(fd, spanID: e.serverSpanID.rawValue) }
     }
 }

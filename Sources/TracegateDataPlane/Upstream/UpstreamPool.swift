@@ -8,6 +8,8 @@
 /// in use, as nginx's keepalive cache and HAProxy's idle lists do.
 struct UpstreamPool {
     let address: SocketAddress
+    /// The address as numbers, copied into attempt records.
+    let peer: PeerAddress
     var maxConnections: Int
     var maxIdle: Int
     var idleTimeoutNanos: UInt64
@@ -23,6 +25,7 @@ struct UpstreamPool {
 
     init(address: SocketAddress, cluster: RuntimeSnapshot.Cluster) {
         self.address = address
+        peer = PeerAddress(address.storage)
         maxConnections = cluster.maxConnectionsPerEndpoint
         maxIdle = cluster.maxIdlePerEndpoint
         idleTimeoutNanos = cluster.idleTimeoutNanos

@@ -17,6 +17,7 @@ extension Worker {
         d.pointee.exchange.poolIndex = poolIndex
         d.pointee.exchange.attempts += 1
         d.pointee.exchange.upstreamStartNanos = now
+        beginAttempt(fd, pool: poolIndex)
         let responseTimeout = d.pointee.exchange.responseTimeoutNanos
 
         // Reuse the most recently returned idle connection.
@@ -30,6 +31,7 @@ extension Worker {
             }
             bind(upstream: ufd, to: fd, pool: poolIndex)
             counters.add(.upstreamReused)
+            noteAttemptReused(fd)
             arm(ufd, .response, after: responseTimeout)
             pump(fd)
             return

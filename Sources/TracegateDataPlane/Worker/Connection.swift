@@ -116,12 +116,14 @@ struct Connection {
     }
 }
 
-/// A peer's IP address as numbers, for trust checks without formatting.
-struct PeerAddress {
-    var isIPv6 = false
+/// A peer's IP address as numbers, for trust checks and records without formatting.
+public struct PeerAddress: Sendable {
+    public var isIPv6 = false
     /// IPv4 in host byte order.
-    var v4: UInt32 = 0
+    public var v4: UInt32 = 0
     /// IPv6 as two big-endian-folded halves.
-    var v6: (UInt64, UInt64) = (0, 0)
-    var port: UInt16 = 0
+    public var v6: (UInt64, UInt64) = (0, 0)
+    public var port: UInt16 = 0
+
+    public init() {}
 }

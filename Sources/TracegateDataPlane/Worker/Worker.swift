@@ -23,6 +23,8 @@ final class Worker {
     var snapshot: RuntimeSnapshot
     var pools = UpstreamPools()
     var listenerFDs: [Int32]
+    /// The port each listener is bound to (port 0 resolved), for `server.port` on SERVER spans.
+    let listenerPorts: [UInt16]
     /// Monotonic time of the current loop iteration (one clock read per wake-up).
     var now: UInt64
     var downstreamCount = 0
@@ -52,6 +54,7 @@ final class Worker {
         self.index = index
         self.snapshot = snapshot
         self.listenerFDs = listenerFDs
+        listenerPorts = listenerFDs.map { UInt16(truncatingIfNeeded: SocketAddress.local(of: $0)?.port ?? 0) }
         self.mailbox = mailbox
         self.counters = counters
         edges = snapshot.listeners.map { EdgeDecider(policy: $0.edgePolicy) }

@@ -1,0 +1,67 @@
+// Worker+Attempts: opening and closing the record of each upstream attempt.
+import CTracegateShims
+import TracegateContext
+
+extension Worker {
+    /// Opens the log entry of the attempt that `attachUpstream` is starting on `pool`.
+    ///
+    /// Every attempt is its own CLIENT span: a re-attempt draws a new span id and overwrites the
+    /// parent-id inside the already-written `traceparent` of the upstream head (fixed width, so in
+    /// place), which is what lets the upstream's spans hang under the attempt that reached it.
+    func beginAttempt(_ fd: Int32, pool: Int) {
+        let d = table[fd]
+        if d.pointee.exchange.attempts > 1 && d.pointee.exchange.traceparentSpanOffset >= 0 {
+            let span = random.nextSpanID()
+            d.pointee.exchange.clientSpanID = span
+            let offset = d.pointee.exchange.traceparentSpanOffset
+            let head = d.pointee.upstreamHead.readable
+            if offset + SpanID.hexLength <= head.count, let base = head.baseAddress {
+                _ = span.writeHex(to: UnsafeMutableRawPointer(mutating: base) + offset)
+            }
+        }
+        var attempt = AttemptRecord()
+        attempt.spanID = d.pointee.exchange.clientSpanID
+        attempt.endpoint = pools.pools[pool].peer
+        attempt.clusterIndex = Int32(truncatingIfNeeded: d.pointee.exchange.clusterIndex)
+        attempt.startOffsetNanos = now &- d.pointee.exchange.startNanos
+        _ = d.pointee.record.attemptLog.append(attempt)
+    }
+
+    /// Marks the open attempt as sent on a pooled keep-alive connection.
+    func noteAttemptReused(_ fd: Int32) {
+        let d = table[fd]
+        guard let i = d.pointee.record.attemptLog.openIndex else { return }
+        d.pointee.record.attemptLog[i].reusedConnection = true
+    }
+
+    /// Closes the open attempt (if any) with `outcome`, taking its status and response-head time
+    /// from the exchange.
+    func endAttempt(_ fd: Int32, _ outcome: AttemptOutcome) {
+        let d = table[fd]
+        guard let i = d.pointee.record.attemptLog.openIndex else { return }
+        let x = d.pointee.exchange
+        var a = d.pointee.record.attemptLog[i]
+        a.outcome = outcome
+        a.endOffsetNanos = now &- x.startNanos
+        if x.responseHeadParsed && x.errorCode == nil {
+            a.status = UInt16(truncatingIfNeeded: x.status)
+            if x.responseHeadNanos >= x.upstreamStartNanos && x.responseHeadNanos > 0 {
+                a.headOffsetNanos = x.responseHeadNanos &- x.startNanos
+            }
+        }
+        d.pointee.record.attemptLog[i] = a
+    }
+
+    /// The attempt outcome an exchange failure stands for.
+    static func attemptOutcome(for kind: ProxyError.Kind) -> AttemptOutcome {
+        switch kind {
+        case .upstreamConnectFailed: .connectFailed
+        case .upstreamConnectTimeout: .connectTimeout
+        case .upstreamReset: .reset
+        case .upstreamTimeout: .timeout
+        case .upstreamMalformedResponse: .malformedResponse
+        case .upstreamPoolExhausted: .poolExhausted
+        default: .aborted
+        }
+    }
+}

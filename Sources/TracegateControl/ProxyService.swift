@@ -13,10 +13,14 @@ public final class ProxyService: Service, Sendable {
         public var configPath: String?
         public var config: TracegateConfiguration
         public var startDemoEcho: Bool
-        public init(configPath: String?, config: TracegateConfiguration, startDemoEcho: Bool) {
+        /// The OTEL_* variables applied again on every reload (the environment wins over the file).
+        public var environment: [String: String]
+        public init(configPath: String?, config: TracegateConfiguration, startDemoEcho: Bool,
+                    environment: [String: String] = ProcessInfo.processInfo.environment) {
             self.configPath = configPath
             self.config = config
             self.startDemoEcho = startDemoEcho
+            self.environment = environment
         }
     }
 
@@ -45,7 +49,7 @@ public final class ProxyService: Service, Sendable {
         guard let adminAddress = SocketAddress.resolve(host: config.admin.address.host, port: config.admin.address.port).first else {
             throw ConfigErrors(errors: [ConfigError(keyPath: "admin.address", reason: "cannot resolve host \"\(config.admin.address.host)\"")])
         }
-        let index = RequestIndex(capacity: 10_000)
+        let index = RequestIndex(capacity: config.admin.requestHistory)
         let accessLog = AccessLog(dataPlane: dataPlane, state: state, index: index, enabled: config.accessLog.enabled)
         let admin = try AdminServer.start(at: adminAddress, state: state, dataPlane: dataPlane, index: index)
         state.update {
@@ -99,7 +103,7 @@ public final class ProxyService: Service, Sendable {
             return
         }
         do {
-            let config = try TracegateConfiguration.load(contentsOf: path)
+            let config = try TracegateConfiguration.load(contentsOf: path).applyingEnvironment(options.environment)
             var errors: [ConfigError] = []
             let current = state.snapshot
             // The sockets stay bound: names and addresses must be exactly those the process started with.

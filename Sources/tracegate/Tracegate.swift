@@ -1,5 +1,6 @@
 // tracegate: the command-line entry point.
 import ArgumentParser
+import Foundation
 import TracegateConfig
 import TracegateControl
 import TracegateDataPlane
@@ -30,7 +31,8 @@ struct Run: AsyncParsableCommand {
         Runner.bootstrapLogging()
         let loaded: TracegateConfiguration
         do {
-            loaded = try config.map { try TracegateConfiguration.load(contentsOf: $0) } ?? TracegateConfiguration.embeddedDefault()
+            loaded = try (config.map { try TracegateConfiguration.load(contentsOf: $0) } ?? TracegateConfiguration.embeddedDefault())
+                .applyingEnvironment(ProcessInfo.processInfo.environment)
         } catch let errors as ConfigErrors {
             printErrors(errors)
             throw ExitCode(1)
@@ -49,6 +51,7 @@ struct Check: ParsableCommand {
     func run() throws {
         do {
             let loaded = try TracegateConfiguration.load(contentsOf: config)
+                .applyingEnvironment(ProcessInfo.processInfo.environment)
             print("\(config): ok (\(loaded.listeners.count) listeners, \(loaded.routes.count) routes, \(loaded.clusters.count) clusters)")
         } catch {
             printErrors(error)
@@ -89,6 +92,7 @@ struct Proxy: AsyncParsableCommand {
         do {
             config = try TracegateConfiguration.quick(listen: listen, upstreams: to, admin: admin, workers: workers,
                                                       trust: trust.isEmpty ? nil : trust)
+                .applyingEnvironment(ProcessInfo.processInfo.environment)
         } catch {
             printErrors(error)
             throw ExitCode(1)

@@ -25,6 +25,8 @@ struct DocumentationTests {
         ("context.sanitize", SanitizeConfiguration.keys),
         ("context.debug", DebugConfiguration.keys),
         ("access_log", AccessLogConfiguration.keys),
+        ("telemetry", TelemetryConfiguration.keys),
+        ("telemetry.otlp", OTLPConfiguration.keys),
     ]
 
     @Test("docs/CONFIG.md names every key")

@@ -5,6 +5,7 @@ import Yams
 extension TracegateConfiguration {
     static let keys = [
         "workers", "admin", "listeners", "routes", "clusters", "limits", "timeouts", "context", "access_log",
+        "telemetry",
     ]
 
     /// Reads the whole tree, then checks references between sections. Every problem is reported
@@ -21,6 +22,7 @@ extension TracegateConfiguration {
         if let field = mapping["access_log"] {
             config.accessLog = AccessLogConfiguration(decoding: field, &diagnostics)
         }
+        if let field = mapping["telemetry"] { config.telemetry = TelemetryConfiguration(decoding: field, &diagnostics) }
         let listeners = decodeList(mapping, "listeners", what: "listener", &diagnostics) { field, index, diagnostics in
             ListenerConfiguration.decode(field, index: index, &diagnostics)
         }

@@ -27,6 +27,8 @@ public struct TracegateConfiguration: Sendable, Equatable {
     public var context: ContextConfiguration
     /// `access_log`.
     public var accessLog: AccessLogConfiguration
+    /// `telemetry`.
+    public var telemetry: TelemetryConfiguration
     /// 64-bit FNV-1a of the source YAML text as 16 lowercase hex digits, shown by `/debug/state`
     /// to tell which configuration is running. For quick mode it hashes a canonical rendering of
     /// the flags; for configurations built in code it is whatever the caller passed (default "").
@@ -44,6 +46,7 @@ public struct TracegateConfiguration: Sendable, Equatable {
         timeouts: TimeoutsConfiguration = TimeoutsConfiguration(),
         context: ContextConfiguration = ContextConfiguration(),
         accessLog: AccessLogConfiguration = AccessLogConfiguration(),
+        telemetry: TelemetryConfiguration = TelemetryConfiguration(),
         sourceHash: String = ""
     ) {
         self.workers = workers
@@ -55,6 +58,7 @@ public struct TracegateConfiguration: Sendable, Equatable {
         self.timeouts = timeouts
         self.context = context
         self.accessLog = accessLog
+        self.telemetry = telemetry
         self.sourceHash = sourceHash
     }
 

@@ -51,4 +51,23 @@ extension Field {
             field.nonEmptyString(&diagnostics).map { lowercased ? $0.lowercased() : $0 }
         }
     }
+
+    /// A mapping of string keys to scalar values read as text (`version: 2` reads as "2"), for
+    /// free-form attribute and header maps.
+    func stringMap(_ diagnostics: inout Diagnostics) -> [String: String]? {
+        guard case .mapping(let mapping) = node else {
+            report("expected a mapping", &diagnostics)
+            return nil
+        }
+        let before = diagnostics.count
+        var out: [String: String] = [:]
+        for (keyNode, value) in mapping {
+            guard case .scalar(let key) = keyNode, !key.string.isEmpty else {
+                diagnostics.report(path, "mapping keys must be non-empty strings", at: keyNode.mark)
+                continue
+            }
+            if let text = Field(node: value, path: path.key(key.string)).string(&diagnostics) { out[key.string] = text }
+        }
+        return diagnostics.count == before ? out : nil
+    }
 }

@@ -6,7 +6,8 @@ import TracegateDataPlane
 /// route, status, upstream, attempts, duration_ms, upstream_ms, bytes_in, bytes_out, debug,
 /// sampled, and error / user_agent when present.
 enum AccessLogLine {
-    static func write(_ r: RequestRecord, routes: [RuntimeSnapshot.Route]?, debug: DebugDetails.Detail? = nil, into j: inout ByteJSON) {
+    static func write(_ r: RequestRecord, routes: [RuntimeSnapshot.Route]?, debug: DebugDetails.Detail? = nil,
+                      attempts: Bool = false, clusters: [RuntimeSnapshot.Cluster]? = nil, into j: inout ByteJSON) {
         j.begin()
         j.time("time", wallNanos: r.wallStartNanos)
         j.hex("trace_id", trace: r.traceID)
@@ -44,7 +45,32 @@ enum AccessLogLine {
             j.headers("request_headers", debug.requestHeaders)
             j.headers("response_headers", debug.responseHeaders)
         }
+        if attempts { writeAttempts(r, clusters: clusters, into: &j) }
         j.end()
+    }
+
+    /// `attempt_log`: each upstream attempt with its CLIENT span id, endpoint, outcome and
+    /// timeline (milliseconds from the request's start), for `/debug/requests`.
+    static func writeAttempts(_ r: RequestRecord, clusters: [RuntimeSnapshot.Cluster]?, into j: inout ByteJSON) {
+        j.array("attempt_log") { j in
+            for i in 0..<r.attemptLog.count {
+                let a = r.attemptLog[i]
+                j.element(i)
+                j.begin()
+                j.hex("span_id", span: a.spanID)
+                if let clusters, a.clusterIndex >= 0, Int(a.clusterIndex) < clusters.count {
+                    j.string("cluster", clusters[Int(a.clusterIndex)].name)
+                }
+                j.string("upstream", a.endpoint.description)
+                j.string("outcome", a.outcome == .response ? "response" : a.outcome.errorType)
+                j.int("status", Int(a.status))
+                j.bool("reused_connection", a.reusedConnection)
+                j.millis("start_ms", nanos: a.startOffsetNanos)
+                if a.headOffsetNanos > 0 { j.millis("response_head_ms", nanos: a.headOffsetNanos) }
+                j.millis("end_ms", nanos: a.endOffsetNanos)
+                j.end()
+            }
+        }
     }
 
     /// An IPv6 client's address (IPv4 ones are written as digits directly).

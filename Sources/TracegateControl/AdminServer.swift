@@ -42,7 +42,7 @@ enum AdminServer {
             json.raw("{\"requests\":[")
             for (i, record) in index.search(query, routes: routes).enumerated() {
                 if i > 0 { json.raw(",") }
-                AccessLogLine.write(record, routes: routes, into: &json)
+                AccessLogLine.write(record, routes: routes, attempts: true, clusters: state.snapshot?.clusters, into: &json)
             }
             json.raw("]}\n")
             return SimpleResponse(status: 200, body: json.text)

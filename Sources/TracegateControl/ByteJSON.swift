@@ -30,6 +30,21 @@ struct ByteJSON {
 
     mutating func end() { out.append(byte: 0x7D) }
 
+    /// `"k":[` … `]` with `body` writing the elements; `element()` separates them. Nested objects
+    /// use `begin()`/`end()`.
+    mutating func array(_ k: StaticString, _ body: (inout ByteJSON) -> Void) {
+        key(k)
+        out.append(byte: 0x5B)
+        body(&self)
+        out.append(byte: 0x5D)
+        first = false
+    }
+
+    /// Writes the comma before every element of an array but the first.
+    mutating func element(_ index: Int) {
+        if index > 0 { out.append(byte: 0x2C) }
+    }
+
     private mutating func key(_ k: StaticString) {
         if first { first = false } else { out.append(byte: 0x2C) }
         out.append(byte: 0x22)

@@ -116,7 +116,10 @@ extension Worker {
         }
         d.pointee.exchange.routeIndex = route
         d.pointee.exchange.clusterIndex = snapshot.routes[route].clusterIndex
-        d.pointee.exchange.clusterSlot = Int32(truncatingIfNeeded: snapshot.clusters[snapshot.routes[route].clusterIndex].metricSlot)
+        let cluster = snapshot.routes[route].clusterIndex
+        // attachUpstream answers a missing cluster; here it only goes uncounted.
+        d.pointee.exchange.clusterSlot = cluster < snapshot.clusters.count
+            ? Int32(truncatingIfNeeded: snapshot.clusters[cluster].metricSlot) : -1
         d.pointee.exchange.responseTimeoutNanos = snapshot.routes[route].responseTimeoutNanos
         attachUpstream(fd)
     }

@@ -20,7 +20,7 @@ public final class WorkerMetrics: @unchecked Sendable {
         public var clusters: Int
         public var endpoints: Int
 
-        /// 255 routes, 127 clusters and 1,023 endpoints before overflow: about 1.3 MiB of address
+        /// 255 routes, 127 clusters and 1,023 endpoints before overflow: about 1.25 MiB of address
         /// space per worker, resident only where used.
         public static let standard = Capacity(routes: 256, clusters: 128, endpoints: 1024)
 

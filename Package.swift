@@ -90,6 +90,7 @@ let package = Package(
         .testTarget(name: "TracegateContextTests", dependencies: ["TracegateContext"]),
         .testTarget(name: "TracegateConfigTests", dependencies: ["TracegateConfig"]),
         .testTarget(name: "TracegateDataPlaneTests", dependencies: ["TracegateDataPlane", "TracegateHTTP"]),
+        .testTarget(name: "TracegateControlTests", dependencies: ["TracegateControl", "TracegateDataPlane", "TracegateConfig"]),
         .testTarget(
             name: "TracegateIntegrationTests",
             dependencies: ["TracegateTestSupport", "tracegate"]

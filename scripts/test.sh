@@ -25,6 +25,7 @@ section() {
 #   nghttp2-client  nghttp, h2load
 #   openssl         openssl (test certificates)
 #   procps          ps, pgrep (process checks)
+#   prometheus      promtool (lints the /metrics exposition)
 # ---------------------------------------------------------------------------------------
 APT_PACKAGES=(
     curl
@@ -33,16 +34,19 @@ APT_PACKAGES=(
     nghttp2-client
     openssl
     procps
+    prometheus
 )
 
 # Commands that must be on PATH once the packages are installed.
-REQUIRED_COMMANDS=(curl nghttp h2load openssl ps)
+REQUIRED_COMMANDS=(curl nghttp h2load openssl ps promtool python3)
 
 # ---------------------------------------------------------------------------------------
-# Python modules: "import-name:pip-package" per entry. None are needed yet; add entries
-# here, e.g. "opentelemetry.proto:opentelemetry-proto".
+# Python modules: "import-name:pip-package" per entry.
+#   prometheus_client   the OpenMetrics parser Tests/Fixtures/openmetrics_exemplars.py uses
 # ---------------------------------------------------------------------------------------
-PYTHON_MODULES=()
+PYTHON_MODULES=(
+    "prometheus_client:prometheus-client"
+)
 
 package_installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"

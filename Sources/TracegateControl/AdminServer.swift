@@ -6,15 +6,20 @@ import TracegateDataPlane
 /// port), so a flood of traffic cannot starve health checks, and it reads workers' counters
 /// without stopping them.
 enum AdminServer {
-    static func start(at address: SocketAddress, state: ControlState, dataPlane: DataPlane, index: RequestIndex) throws(SocketError) -> SimpleHTTPServer {
+    /// Reports the span exporter's figures for `/metrics` at scrape time; nil while none runs.
+    typealias SpanStatsSource = @Sendable () -> SpanExportStats?
+
+    static func start(at address: SocketAddress, state: ControlState, dataPlane: DataPlane, index: RequestIndex,
+                      spans: @escaping SpanStatsSource = { nil }) throws(SocketError) -> SimpleHTTPServer {
         let server = try SimpleHTTPServer(bind: address) { request in
-            route(request, state: state, dataPlane: dataPlane, index: index)
+            route(request, state: state, dataPlane: dataPlane, index: index, spans: spans)
         }
         server.start(name: "tg-admin")
         return server
     }
 
-    static func route(_ request: SimpleRequest, state: ControlState, dataPlane: DataPlane, index: RequestIndex) -> SimpleResponse {
+    static func route(_ request: SimpleRequest, state: ControlState, dataPlane: DataPlane, index: RequestIndex,
+                      spans: SpanStatsSource) -> SimpleResponse {
         guard request.method == "GET" || request.method == "HEAD" else {
             return SimpleResponse(status: 405, body: "{\"error\":\"method_not_allowed\"}\n", headers: [("Allow", "GET, HEAD")])
         }
@@ -25,8 +30,10 @@ enum AdminServer {
             if state.ready { return SimpleResponse(status: 200, body: "{\"status\":\"ready\"}\n") }
             return SimpleResponse(status: 503, body: "{\"status\":\"\(state.draining ? "draining" : "starting")\"}\n")
         case "/metrics":
-            return SimpleResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8",
-                                  body: MetricsExposition.render(dataPlane: dataPlane, snapshot: state.snapshot))
+            // The scraper's Accept header picks Prometheus text or OpenMetrics (with exemplars).
+            let (contentType, body) = MetricsExposition.render(dataPlane: dataPlane, snapshot: state.snapshot, spans: spans(),
+                                                               accept: request.header("Accept"))
+            return SimpleResponse(status: 200, contentType: contentType, body: body)
         case "/debug/requests":
             let q = request.queryItems
             var query = RequestIndex.Query()

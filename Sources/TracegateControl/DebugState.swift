@@ -3,21 +3,73 @@ import Foundation
 import TracegateDataPlane
 
 /// What the running process is configured with and doing: config version and hash, listeners,
-/// clusters and endpoints, and process-wide in-flight figures.
+/// routes with their request totals, clusters with their attempt totals and each endpoint's pool
+/// (open, idle, in flight), and process-wide in-flight figures — read from the same per-worker
+/// blocks as `/metrics`, summed now.
 enum DebugState {
     static func render(state: ControlState, dataPlane: DataPlane) -> String {
         let snapshot = state.snapshot
+        let clusters = snapshot?.clusters ?? []
+        let routes: [[String: Any]] = (snapshot?.routes ?? []).map { route in
+            [
+                "name": route.name,
+                "cluster": route.clusterIndex < clusters.count ? clusters[route.clusterIndex].name : "",
+                "requests_total": routeRequests(dataPlane, slot: route.metricSlot),
+            ]
+        }
+        var inFlight: UInt64 = 0
+        let clusterObjects: [[String: Any]] = clusters.map { cluster in
+            let pools: [[String: Any]] = cluster.endpoints.enumerated().map { j, address in
+                let figures = dataPlane.pool(slot: cluster.endpointSlot(j))
+                inFlight &+= figures.active
+                return ["endpoint": address.description, "open": figures.open, "idle": figures.idle, "in_flight": figures.active]
+            }
+            return [
+                "name": cluster.name,
+                "endpoints": cluster.endpoints.map(\.description),
+                "pools": pools,
+                "attempts_total": attempts(dataPlane, slot: cluster.metricSlot),
+                "errors_total": errors(dataPlane, slot: cluster.metricSlot),
+            ]
+        }
         let object: [String: Any] = [
             "config": ["version": snapshot?.version ?? 0, "hash": snapshot?.configHash ?? ""],
             "draining": state.draining,
             "workers": dataPlane.workerCount,
             "listeners": dataPlane.boundAddresses.map { ["name": $0.name, "address": $0.address.description] },
-            "routes": (snapshot?.routes ?? []).map { ["name": $0.name, "cluster": snapshot!.clusters[$0.clusterIndex].name] },
-            "clusters": (snapshot?.clusters ?? []).map { ["name": $0.name, "endpoints": $0.endpoints.map(\.description)] },
+            "routes": routes,
+            "clusters": clusterObjects,
             "connections_active": dataPlane.total(.connectionsActive),
             "requests_total": dataPlane.total(.requests),
+            // Exchanges holding an upstream connection now (connecting, sending or receiving).
+            "exchanges_in_flight": inFlight,
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// Finished requests of a route slot, every method and status class.
+    static func routeRequests(_ dataPlane: DataPlane, slot: Int) -> UInt64 {
+        dataPlane.sum { w in
+            var total: UInt64 = 0
+            for m in WorkerMetrics.methodLabels.indices {
+                for c in WorkerMetrics.statusClassLabels.indices { total &+= w.routeRequests(slot: slot, method: m, statusClass: c) }
+            }
+            return total
+        }
+    }
+
+    /// Upstream attempts of a cluster slot, every outcome.
+    static func attempts(_ dataPlane: DataPlane, slot: Int) -> UInt64 {
+        dataPlane.sum { w in WorkerMetrics.attemptOutcomes.reduce(0) { $0 &+ w.upstreamAttempts(.cluster, slot: slot, outcome: $1) } }
+    }
+
+    /// Upstream errors of a cluster slot: 5xx answers and transport failures (as `/metrics` counts them).
+    static func errors(_ dataPlane: DataPlane, slot: Int) -> UInt64 {
+        dataPlane.sum { w in
+            MetricsExposition.errorKinds.reduce(0) { total, kind in
+                total &+ (kind.outcome.map { w.upstreamAttempts(.cluster, slot: slot, outcome: $0) } ?? w.upstream5xx(.cluster, slot: slot))
+            }
+        }
     }
 }

@@ -27,6 +27,9 @@ public final class ProxyService: Service, Sendable {
     let options: Options
     let logger: Logger
     let state = ControlState()
+    /// Metric slots by route, cluster and endpoint name, for the life of the process (every
+    /// snapshot, the first and each reload, takes its slots from here).
+    let metricSlots = MetricSlots()
 
     public init(options: Options, logger: Logger) {
         self.options = options
@@ -40,12 +43,12 @@ public final class ProxyService: Service, Sendable {
     public func run() async throws {
         let config = options.config
         let workers = ProxyService.workerCount(config.workers)
-        let snapshot = try SnapshotBuilder.build(config, version: 1, workers: workers)
+        let snapshot = try SnapshotBuilder.build(config, version: 1, workers: workers, slots: metricSlots)
         var demo: SimpleHTTPServer?
         if options.startDemoEcho, let cluster = snapshot.clusters.first, let address = cluster.endpoints.first {
             demo = try DemoEchoServer.start(at: address)
         }
-        let dataPlane = try DataPlane(snapshot: snapshot, workers: workers)
+        let dataPlane = try DataPlane(snapshot: snapshot, workers: workers, slots: metricSlots)
         guard let adminAddress = SocketAddress.resolve(host: config.admin.address.host, port: config.admin.address.port).first else {
             throw ConfigErrors(errors: [ConfigError(keyPath: "admin.address", reason: "cannot resolve host \"\(config.admin.address.host)\"")])
         }
@@ -116,7 +119,7 @@ public final class ProxyService: Service, Sendable {
             }
             if !errors.isEmpty { throw ConfigErrors(errors: errors) }
             let version = (current?.version ?? 1) + 1
-            let next = try SnapshotBuilder.build(config, version: version, workers: workers)
+            let next = try SnapshotBuilder.build(config, version: version, workers: workers, slots: metricSlots)
             dataPlane.apply(next)
             state.update {
                 $0.snapshot = next

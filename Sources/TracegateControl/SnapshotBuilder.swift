@@ -9,7 +9,10 @@ import TracegateHTTP
 /// durations to nanoseconds and names to bytes. Resolution failures are reported with key paths,
 /// like every other configuration error.
 public enum SnapshotBuilder {
-    public static func build(_ config: TracegateConfiguration, version: Int, workers: Int) throws(ConfigErrors) -> RuntimeSnapshot {
+    /// Builds the snapshot; routes, clusters and endpoints get their metric slots from `slots`
+    /// (only once the whole config resolved, so a rejected reload never takes a slot).
+    public static func build(_ config: TracegateConfiguration, version: Int, workers: Int,
+                             slots: MetricSlots) throws(ConfigErrors) -> RuntimeSnapshot {
         var errors: [ConfigError] = []
         let edge = edgeSettings(config.context)
         let secret = debugSecret(config.context.debug, errors: &errors)
@@ -34,11 +37,12 @@ public enum SnapshotBuilder {
                 connectTimeoutNanos: nanos(c.connectTimeout), maxConnectionsPerEndpoint: c.pool.maxConnections,
                 maxIdlePerEndpoint: c.pool.maxIdle, idleTimeoutNanos: nanos(c.pool.idleTimeout)))
         }
-        let routes: [RuntimeSnapshot.Route] = config.routes.map { r in
+        var routes: [RuntimeSnapshot.Route] = config.routes.map { r in
             .init(name: r.name, host: r.match.host, pathPrefix: Array(r.match.pathPrefix.utf8),
                   clusterIndex: config.clusterIndex(named: r.cluster) ?? 0, responseTimeoutNanos: nanos(r.timeout))
         }
         guard errors.isEmpty else { throw ConfigErrors(errors: errors) }
+        assignMetricSlots(routes: &routes, clusters: &clusters, slots: slots)
         let limits = config.limits
         return RuntimeSnapshot(
             version: version, configHash: config.sourceHash, listeners: listeners, routes: routes, clusters: clusters,
@@ -50,6 +54,16 @@ public enum SnapshotBuilder {
                             drainNanos: nanos(config.timeouts.drain)),
             edge: edge,
             accessLog: config.accessLog.enabled)
+    }
+
+    /// Route → slot, cluster → slot, (cluster, endpoint address) → slot, from the process-wide registry.
+    static func assignMetricSlots(routes: inout [RuntimeSnapshot.Route], clusters: inout [RuntimeSnapshot.Cluster], slots: MetricSlots) {
+        for i in routes.indices { routes[i].metricSlot = slots.routeSlot(routes[i].name) }
+        for i in clusters.indices {
+            let name = clusters[i].name
+            clusters[i].metricSlot = slots.clusterSlot(name)
+            clusters[i].endpointSlots = clusters[i].endpoints.map { slots.endpointSlot(cluster: name, endpoint: $0.description) }
+        }
     }
 
     /// Header names and the shared sanitiser and baggage rules.

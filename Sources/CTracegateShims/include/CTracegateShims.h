@@ -115,4 +115,11 @@ static inline uint64_t tg_load_relaxed(const uint64_t *p) { return __atomic_load
 static inline void tg_store_release(uint64_t *p, uint64_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 static inline uint64_t tg_load_acquire(const uint64_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
 
+/// Seqlock fences (metric exemplars): the writer marks its sequence odd, then a release fence keeps
+/// the data stores after that mark; the reader loads the data, then an acquire fence keeps the
+/// re-check of the sequence after those loads. Plain release/acquire stores and loads order only
+/// one side each, which is not enough for data written between two sequence stores.
+static inline void tg_fence_release(void) { __atomic_thread_fence(__ATOMIC_RELEASE); }
+static inline void tg_fence_acquire(void) { __atomic_thread_fence(__ATOMIC_ACQUIRE); }
+
 #endif

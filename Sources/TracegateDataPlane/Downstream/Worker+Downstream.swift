@@ -100,7 +100,10 @@ extension Worker {
         // Route, then the edge and the upstream head, then the verdicts: even a 404 or 413 carries
         // the request's correlation id.
         let route = matchRoute(fd)
-        if let route { d.pointee.exchange.routeIndex = route }
+        if let route {
+            d.pointee.exchange.routeIndex = route
+            d.pointee.exchange.routeSlot = Int32(truncatingIfNeeded: snapshot.routes[route].metricSlot)
+        }
         recordRequestHead(fd)
         writeUpstreamHead(fd)
         if case .contentLength(let n) = requestHead.framing, snapshot.maxRequestBodyBytes > 0, n > snapshot.maxRequestBodyBytes {
@@ -113,6 +116,10 @@ extension Worker {
         }
         d.pointee.exchange.routeIndex = route
         d.pointee.exchange.clusterIndex = snapshot.routes[route].clusterIndex
+        let cluster = snapshot.routes[route].clusterIndex
+        // attachUpstream answers a missing cluster; here it only goes uncounted.
+        d.pointee.exchange.clusterSlot = cluster < snapshot.clusters.count
+            ? Int32(truncatingIfNeeded: snapshot.clusters[cluster].metricSlot) : -1
         d.pointee.exchange.responseTimeoutNanos = snapshot.routes[route].responseTimeoutNanos
         attachUpstream(fd)
     }

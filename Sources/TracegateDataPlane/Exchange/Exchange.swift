@@ -47,6 +47,11 @@ struct Exchange {
     var attempts: Int = 0
     /// Copied from the route at routing time, so a reload mid-exchange cannot change it.
     var responseTimeoutNanos: UInt64 = 0
+    /// Metric slots (`WorkerMetrics`) of the route, its cluster and the current attempt's endpoint,
+    /// copied when they are chosen for the same reason; -1 while unknown.
+    var routeSlot: Int32 = -1
+    var clusterSlot: Int32 = -1
+    var endpointSlot: Int32 = -1
 
     // Request direction (client → upstream).
     var requestTracker = BodyTracker(framing: .none)

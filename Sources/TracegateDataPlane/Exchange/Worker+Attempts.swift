@@ -50,6 +50,7 @@ extension Worker {
             }
         }
         d.pointee.record.attemptLog[i] = a
+        countAttemptMetrics(x, a)
     }
 
     /// The attempt outcome an exchange failure stands for.

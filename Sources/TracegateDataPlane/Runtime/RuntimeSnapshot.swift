@@ -32,13 +32,17 @@ public final class RuntimeSnapshot: Sendable {
         public var pathPrefix: [UInt8]
         public var clusterIndex: Int
         public var responseTimeoutNanos: UInt64
+        /// This route's slot in every worker's `WorkerMetrics` (from `MetricSlots`; -1: not counted).
+        public var metricSlot: Int
 
-        public init(name: String, host: HostMatch, pathPrefix: [UInt8], clusterIndex: Int, responseTimeoutNanos: UInt64) {
+        public init(name: String, host: HostMatch, pathPrefix: [UInt8], clusterIndex: Int, responseTimeoutNanos: UInt64,
+                    metricSlot: Int = -1) {
             self.name = name
             self.host = host
             self.pathPrefix = pathPrefix
             self.clusterIndex = clusterIndex
             self.responseTimeoutNanos = responseTimeoutNanos
+            self.metricSlot = metricSlot
         }
     }
 
@@ -52,9 +56,14 @@ public final class RuntimeSnapshot: Sendable {
         public var maxConnectionsPerEndpoint: Int
         public var maxIdlePerEndpoint: Int
         public var idleTimeoutNanos: UInt64
+        /// This cluster's slot in every worker's `WorkerMetrics` (from `MetricSlots`; -1: not counted).
+        public var metricSlot: Int
+        /// The metric slot of each endpoint, parallel to `endpoints` (empty: not counted).
+        public var endpointSlots: [Int]
 
         public init(name: String, endpoints: [SocketAddress], balancing: Balancing, connectTimeoutNanos: UInt64,
-                    maxConnectionsPerEndpoint: Int, maxIdlePerEndpoint: Int, idleTimeoutNanos: UInt64) {
+                    maxConnectionsPerEndpoint: Int, maxIdlePerEndpoint: Int, idleTimeoutNanos: UInt64,
+                    metricSlot: Int = -1, endpointSlots: [Int] = []) {
             self.name = name
             self.endpoints = endpoints
             self.balancing = balancing
@@ -62,7 +71,12 @@ public final class RuntimeSnapshot: Sendable {
             self.maxConnectionsPerEndpoint = maxConnectionsPerEndpoint
             self.maxIdlePerEndpoint = maxIdlePerEndpoint
             self.idleTimeoutNanos = idleTimeoutNanos
+            self.metricSlot = metricSlot
+            self.endpointSlots = endpointSlots
         }
+
+        /// The metric slot of endpoint `i`, or -1.
+        public func endpointSlot(_ i: Int) -> Int { i < endpointSlots.count ? endpointSlots[i] : -1 }
     }
 
     public struct Timeouts: Sendable {

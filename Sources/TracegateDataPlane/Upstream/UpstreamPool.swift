@@ -22,9 +22,13 @@ struct UpstreamPool {
     var active: Int = 0
     /// Still referenced by the current snapshot; an orphaned pool closes connections as they return.
     var current = true
+    /// The endpoint slot whose gauges (`WorkerMetrics`) count this pool's connections: that of the
+    /// first cluster naming the address (one pool serves every cluster that names it).
+    var metricSlot: Int
 
-    init(address: SocketAddress, cluster: RuntimeSnapshot.Cluster) {
+    init(address: SocketAddress, cluster: RuntimeSnapshot.Cluster, metricSlot: Int) {
         self.address = address
+        self.metricSlot = metricSlot
         peer = PeerAddress(address.storage)
         maxConnections = cluster.maxConnectionsPerEndpoint
         maxIdle = cluster.maxIdlePerEndpoint
@@ -33,7 +37,10 @@ struct UpstreamPool {
         idle.reserveCapacity(maxIdle)
     }
 
-    mutating func removeIdle(_ fd: Int32) {
-        if let i = idle.lastIndex(of: fd) { idle.remove(at: i) }
+    /// Takes `fd` out of the idle list; false when it was not there.
+    mutating func removeIdle(_ fd: Int32) -> Bool {
+        guard let i = idle.lastIndex(of: fd) else { return false }
+        idle.remove(at: i)
+        return true
     }
 }

@@ -13,15 +13,16 @@ extension Worker {
             fail(fd, ProxyError(kind: .noRoute))  // a reload removed the cluster between attempts
             return
         }
-        let poolIndex = pools.select(cluster: cluster, balancing: snapshot.clusters[cluster].balancing)
+        let (poolIndex, member) = pools.select(cluster: cluster, balancing: snapshot.clusters[cluster].balancing)
         d.pointee.exchange.poolIndex = poolIndex
+        d.pointee.exchange.endpointSlot = Int32(truncatingIfNeeded: pools.memberSlots[cluster][member])
         d.pointee.exchange.attempts += 1
         d.pointee.exchange.upstreamStartNanos = now
         beginAttempt(fd, pool: poolIndex)
         let responseTimeout = d.pointee.exchange.responseTimeoutNanos
 
         // Reuse the most recently returned idle connection.
-        while let ufd = pools.pools[poolIndex].idle.popLast() {
+        while let ufd = pools.popIdle(poolIndex) {
             let u = table[ufd]
             guard u.pointee.kind == .upstream, u.pointee.upstreamPhase == .idle else { continue }
             if u.pointee.readEOF || u.pointee.canRead {
@@ -51,7 +52,7 @@ extension Worker {
         }
         let u = table[ufd]
         u.pointee.reset(kind: .upstream, fd: ufd)
-        pools.pools[poolIndex].open += 1
+        pools.opened(poolIndex)
         u.pointee.poolIndex = poolIndex
         switch result {
         case .failure:
@@ -82,7 +83,7 @@ extension Worker {
         u.pointee.inBuf.clear()
         d.pointee.exchange.upstreamFD = ufd
         d.pointee.exchange.upstreamGeneration = u.pointee.generation
-        pools.pools[pool].active += 1
+        pools.leased(pool)
     }
 
     /// An epoll event on an upstream connection.
@@ -93,7 +94,7 @@ extension Worker {
             // A pooled connection should be silent: readable means the server closed it (or sent
             // bytes nobody asked for). A bare EPOLLOUT edge (send buffer drained) is harmless.
             guard u.pointee.canRead || u.pointee.readEOF else { return }
-            pools.pools[u.pointee.poolIndex].removeIdle(ufd)
+            pools.removeIdle(u.pointee.poolIndex, ufd)
             closeUpstream(ufd)
         case .connecting:
             guard u.pointee.canWrite else { return }
@@ -133,7 +134,7 @@ extension Worker {
     func releaseUpstream(_ ufd: Int32, reusable: Bool) {
         let u = table[ufd]
         let poolIndex = u.pointee.poolIndex
-        pools.pools[poolIndex].active -= 1
+        pools.released(poolIndex)
         u.pointee.exchangesServed += 1
         u.pointee.downstreamFD = -1
         let pool = pools.pools[poolIndex]
@@ -144,7 +145,7 @@ extension Worker {
         }
         u.pointee.upstreamPhase = .idle
         u.pointee.inBuf.clear()
-        pools.pools[poolIndex].idle.append(ufd)
+        pools.pushIdle(poolIndex, ufd)
         arm(ufd, .poolIdle, after: pool.idleTimeoutNanos)
     }
 
@@ -152,7 +153,7 @@ extension Worker {
     func abandonUpstream(_ ufd: Int32) {
         let u = table[ufd]
         if u.pointee.upstreamPhase != .idle && u.pointee.downstreamFD >= 0 {
-            pools.pools[u.pointee.poolIndex].active -= 1
+            pools.released(u.pointee.poolIndex)
         }
         u.pointee.downstreamFD = -1
         closeUpstream(ufd)
@@ -163,8 +164,8 @@ extension Worker {
         let u = table[ufd]
         guard u.pointee.kind == .upstream else { return }
         if u.pointee.poolIndex >= 0 {
-            pools.pools[u.pointee.poolIndex].open -= 1
-            if u.pointee.upstreamPhase == .idle { pools.pools[u.pointee.poolIndex].removeIdle(ufd) }
+            pools.closed(u.pointee.poolIndex)
+            if u.pointee.upstreamPhase == .idle { pools.removeIdle(u.pointee.poolIndex, ufd) }
         }
         u.pointee.kind = .free
         u.pointee.generation &+= 1

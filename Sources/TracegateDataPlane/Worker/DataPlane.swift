@@ -8,6 +8,10 @@ import Glibc
 public final class DataPlane: Sendable {
     public let workerCount: Int
     public let counters: [WorkerCounters]
+    /// Per-route, per-cluster and per-endpoint metric blocks, one per worker.
+    public let metrics: [WorkerMetrics]
+    /// The names behind the metric slots in `metrics` (the same registry the snapshots were built with).
+    public let metricSlots: MetricSlots
     /// One record ring per worker, drained by the control side.
     public let rings: [RecordRing]
     /// Verbose headers of honoured debug requests, for the access log.
@@ -20,8 +24,9 @@ public final class DataPlane: Sendable {
     private let initial: RuntimeSnapshot
 
     /// Binds all listening sockets up front so that start-up fails loudly (address in use,
-    /// permission) before any thread starts.
-    public init(snapshot: RuntimeSnapshot, workers: Int) throws(SocketError) {
+    /// permission) before any thread starts. `slots` must be the registry `snapshot` (and every
+    /// later one) was built with: its capacity sizes the workers' metric blocks.
+    public init(snapshot: RuntimeSnapshot, workers: Int, slots: MetricSlots) throws(SocketError) {
         workerCount = max(1, workers)
         var perWorker = Array(repeating: [Int32](), count: workerCount)
         var bound: [(String, SocketAddress)] = []
@@ -45,6 +50,8 @@ public final class DataPlane: Sendable {
         boundAddresses = bound
         mailboxes = (0..<workerCount).map { _ in WorkerMailbox() }
         counters = (0..<workerCount).map { _ in WorkerCounters() }
+        metricSlots = slots
+        metrics = (0..<workerCount).map { _ in WorkerMetrics(capacity: slots.capacity) }
         rings = (0..<workerCount).map { _ in RecordRing(capacity: 4096) }
         initial = snapshot
     }
@@ -54,9 +61,10 @@ public final class DataPlane: Sendable {
         tg_ignore_sigpipe()
         for w in 0..<workerCount {
             let (index, snapshot, fds, mailbox, counters, ring) = (w, initial, listenerFDs[w], mailboxes[w], self.counters[w], rings[w])
-            let details = debugDetails
+            let (details, metrics) = (debugDetails, self.metrics[w])
             threads.spawn(name: "tg-worker-\(w)") {
-                let worker = Worker(index: index, snapshot: snapshot, listenerFDs: fds, mailbox: mailbox, counters: counters, ring: ring, debugDetails: details)
+                let worker = Worker(index: index, snapshot: snapshot, listenerFDs: fds, mailbox: mailbox, counters: counters,
+                                    metrics: metrics, ring: ring, debugDetails: details)
                 worker.run()
             }
         }

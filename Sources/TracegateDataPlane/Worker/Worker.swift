@@ -15,13 +15,15 @@ final class Worker {
     let epfd: Int32
     let mailbox: WorkerMailbox
     let counters: WorkerCounters
+    /// Per-route, per-cluster and per-endpoint metrics and pool gauges (read at scrape time).
+    let metrics: WorkerMetrics
     /// Finished-request records for the control side (access log, request ring).
     let ring: RecordRing
     var table: ConnectionTable
     var wheel: TimerWheel
     var dueTimers: [TimerWheel.Entry] = []
     var snapshot: RuntimeSnapshot
-    var pools = UpstreamPools()
+    var pools: UpstreamPools
     var listenerFDs: [Int32]
     /// The port each listener is bound to (port 0 resolved), for `server.port` on SERVER spans.
     let listenerPorts: [UInt16]
@@ -48,8 +50,11 @@ final class Worker {
     static let readChunk = 16 * 1024
     static let epollFlags = UInt32(EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue) | (1 << 31)  // EPOLLET
 
-    init(index: Int, snapshot: RuntimeSnapshot, listenerFDs: [Int32], mailbox: WorkerMailbox, counters: WorkerCounters, ring: RecordRing, debugDetails: DebugDetails) {
+    init(index: Int, snapshot: RuntimeSnapshot, listenerFDs: [Int32], mailbox: WorkerMailbox, counters: WorkerCounters,
+         metrics: WorkerMetrics, ring: RecordRing, debugDetails: DebugDetails) {
         self.ring = ring
+        self.metrics = metrics
+        pools = UpstreamPools(metrics: metrics)
         self.debugDetails = debugDetails
         self.index = index
         self.snapshot = snapshot

@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C: what Swift cannot express (packed epoll_event, errno, sockaddr helpers).
@@ -53,11 +54,23 @@ let package = Package(
             swiftSettings: hotPath
         ),
 
+        // Span export over OTLP/HTTP protobuf, on its own control-side thread (generated OTLP code
+        // committed under Generated/; see its README).
+        .target(
+            name: "TracegateTelemetry",
+            dependencies: [
+                "TracegateContext", "TracegateHTTP", "CTracegateShims",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["Generated/README.md"],
+            swiftSettings: strict
+        ),
+
         // The control side: start-up, signals, reload, drain, admin listener, demo upstream.
         .target(
             name: "TracegateControl",
             dependencies: [
-                "TracegateDataPlane", "TracegateConfig", "TracegateHTTP", "CTracegateShims",
+                "TracegateDataPlane", "TracegateConfig", "TracegateHTTP", "CTracegateShims", "TracegateTelemetry",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -87,6 +100,13 @@ let package = Package(
 
         .testTarget(name: "TracegateTestSupportTests", dependencies: ["TracegateTestSupport"]),
         .testTarget(name: "TracegateHTTPTests", dependencies: ["TracegateHTTP"]),
+        .testTarget(
+            name: "TracegateTelemetryTests",
+            dependencies: [
+                "TracegateTelemetry", "TracegateTestSupport", "TracegateContext",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
         .testTarget(name: "TracegateContextTests", dependencies: ["TracegateContext"]),
         .testTarget(name: "TracegateConfigTests", dependencies: ["TracegateConfig"]),
         .testTarget(name: "TracegateDataPlaneTests", dependencies: ["TracegateDataPlane", "TracegateHTTP"]),

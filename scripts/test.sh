@@ -46,6 +46,7 @@ REQUIRED_COMMANDS=(curl nghttp h2load openssl ps promtool python3)
 # ---------------------------------------------------------------------------------------
 PYTHON_MODULES=(
     "prometheus_client:prometheus-client"
+    "opentelemetry.proto:opentelemetry-proto"
 )
 
 package_installed() {

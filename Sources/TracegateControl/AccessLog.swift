@@ -14,12 +14,16 @@ final class AccessLog: Sendable {
     let logger: Logger
     let sink = LineSink(fd: 1)
     let enabled: Bool
+    /// Where records of requests whose spans are exported go (sampled, or failing when
+    /// `always_export_errors`); building spans happens here, off the workers.
+    let spans: SpanPipeline
 
-    init(dataPlane: DataPlane, state: ControlState, index: RequestIndex, enabled: Bool) {
+    init(dataPlane: DataPlane, state: ControlState, index: RequestIndex, enabled: Bool, spans: SpanPipeline) {
         self.dataPlane = dataPlane
         self.state = state
         self.index = index
         self.enabled = enabled
+        self.spans = spans
         let sink = self.sink
         var logger = Logger(label: "tracegate.access") { _ in BufferedLineHandler(sink: sink) }
         logger.logLevel = .info
@@ -40,12 +44,15 @@ final class AccessLog: Sendable {
     /// Empties every ring once (also called at shutdown, so the last requests are logged): each
     /// record goes straight from the ring slot into the index and, when enabled, into one line.
     func drainOnce(json: inout ByteJSON) {
-        let routes = state.snapshot?.routes
+        let snapshot = state.snapshot
+        let routes = snapshot?.routes
         let details = dataPlane.debugDetails
+        let builder = spans.isExporting ? SpanBuilder(snapshot: snapshot) : nil
         for ring in dataPlane.rings {
             index.withBatch { add in
                 ring.drain { record in
                     add(record)
+                    if let builder { spans.consume(record, builder: builder) }
                     guard enabled else { return }
                     json.reset()
                     let detail = record.debug ? details.take(spanID: record.serverSpanID.rawValue) : nil

@@ -1,6 +1,7 @@
 // ProxyService: the running proxy as a ServiceLifecycle service.
 import Foundation
 import Logging
+import Synchronization
 import ServiceLifecycle
 import TracegateConfig
 import TracegateDataPlane
@@ -15,18 +16,23 @@ public final class ProxyService: Service, Sendable {
         public var startDemoEcho: Bool
         /// The OTEL_* variables applied again on every reload (the environment wins over the file).
         public var environment: [String: String]
+        /// Tracegate's version: `service.version` by default and the exporter's User-Agent.
+        public var version: String
         public init(configPath: String?, config: TracegateConfiguration, startDemoEcho: Bool,
-                    environment: [String: String] = ProcessInfo.processInfo.environment) {
+                    environment: [String: String] = ProcessInfo.processInfo.environment, version: String) {
             self.configPath = configPath
             self.config = config
             self.startDemoEcho = startDemoEcho
             self.environment = environment
+            self.version = version
         }
     }
 
     let options: Options
     let logger: Logger
     let state = ControlState()
+    /// Set once the service runs; reloads reconfigure it.
+    let spans = Mutex<SpanPipeline?>(nil)
     /// Metric slots by route, cluster and endpoint name, for the life of the process (every
     /// snapshot, the first and each reload, takes its slots from here).
     let metricSlots = MetricSlots()
@@ -53,8 +59,16 @@ public final class ProxyService: Service, Sendable {
             throw ConfigErrors(errors: [ConfigError(keyPath: "admin.address", reason: "cannot resolve host \"\(config.admin.address.host)\"")])
         }
         let index = RequestIndex(capacity: config.admin.requestHistory)
-        let accessLog = AccessLog(dataPlane: dataPlane, state: state, index: index, enabled: config.accessLog.enabled)
-        let admin = try AdminServer.start(at: adminAddress, state: state, dataPlane: dataPlane, index: index)
+        let spans: SpanPipeline
+        do {
+            spans = try SpanPipeline(telemetry: config.telemetry, version: options.version, logger: logger)
+        } catch {
+            throw ConfigErrors(errors: [ConfigError(keyPath: "telemetry.otlp", reason: "\(error)")])
+        }
+        self.spans.withLock { $0 = spans }
+        let accessLog = AccessLog(dataPlane: dataPlane, state: state, index: index, enabled: config.accessLog.enabled, spans: spans)
+        let admin = try AdminServer.start(at: adminAddress, state: state, dataPlane: dataPlane, index: index,
+                                          spans: { spans.statistics })
         state.update {
             $0.snapshot = snapshot
             $0.configHash = config.sourceHash
@@ -84,6 +98,7 @@ public final class ProxyService: Service, Sendable {
             }
         }
         accessLog.drainOnce()
+        spans.shutdown(flushWithin: .seconds(2))
         admin.stop()
         demo?.stop()
         logger.info("stopped", metadata: ["requests_total": "\(dataPlane.total(.requests))"])
@@ -121,6 +136,7 @@ public final class ProxyService: Service, Sendable {
             let version = (current?.version ?? 1) + 1
             let next = try SnapshotBuilder.build(config, version: version, workers: workers, slots: metricSlots)
             dataPlane.apply(next)
+            spans.withLock { $0 }?.reconfigure(config.telemetry)
             state.update {
                 $0.snapshot = next
                 $0.configHash = config.sourceHash

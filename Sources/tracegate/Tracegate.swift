@@ -37,7 +37,7 @@ struct Run: AsyncParsableCommand {
             printErrors(errors)
             throw ExitCode(1)
         }
-        try await serve(.init(configPath: config, config: loaded, startDemoEcho: config == nil))
+        try await serve(.init(configPath: config, config: loaded, startDemoEcho: config == nil, version: Tracegate.version))
     }
 }
 
@@ -98,7 +98,7 @@ struct Proxy: AsyncParsableCommand {
             throw ExitCode(1)
         }
         config.context.debug.secretFile = debugSecretFile
-        try await serve(.init(configPath: nil, config: config, startDemoEcho: false))
+        try await serve(.init(configPath: nil, config: config, startDemoEcho: false, version: Tracegate.version))
     }
 }
 

@@ -29,6 +29,10 @@ public enum TestSupportError: Error, CustomStringConvertible, Sendable {
     case unknownListener(name: String, known: [String])
     /// A response or file could not be parsed.
     case malformed(what: String, detail: String)
+    /// A Python module a fixture imports is not installed.
+    case pythonModuleMissing(module: String, pipPackage: String)
+    /// A fixture process exited or stayed silent before it was ready.
+    case fixtureFailed(name: String, detail: String)
 
     /// A message for test reports that says what to do next.
     public var description: String {
@@ -56,6 +60,12 @@ public enum TestSupportError: Error, CustomStringConvertible, Sendable {
             return "the ready line has no listener named `\(name)`; it has: \(known.sorted())"
         case .malformed(let what, let detail):
             return "malformed \(what): \(detail)"
+        case .pythonModuleMissing(let module, let package):
+            return "required Python module `\(module)` is not installed: it is provided by the PyPI package "
+                + "`\(package)`, which `scripts/test.sh` installs (or run `python3 -m pip install \(package)`). "
+                + "Tests never skip a missing tool."
+        case .fixtureFailed(let name, let detail):
+            return "test fixture \(name) failed: \(detail)"
         }
     }
 

@@ -23,6 +23,11 @@ extension TelemetryConfiguration {
 }
 
 extension OTLPConfiguration {
+    /// Headers the exporter writes itself (framing and identity of the OTLP request).
+    static let reservedHeaders: Set<String> = [
+        "host", "content-length", "transfer-encoding", "content-type", "connection", "user-agent",
+    ]
+
     static let keys = ["endpoint", "headers", "timeout", "max_queue_size", "max_export_batch_size", "schedule_delay"]
 
     /// Reads `telemetry.otlp:`; absent keys keep their defaults.
@@ -36,8 +41,12 @@ extension OTLPConfiguration {
             }
         }
         if let value = mapping["headers"]?.stringMap(&diagnostics) {
-            for (name, _) in value where !HeaderName.isToken(name) {
-                mapping["headers"]?.report("\"\(name)\" is not a valid header name", &diagnostics)
+            for (name, _) in value.sorted(by: { $0.key < $1.key }) {
+                if !HeaderName.isToken(name) {
+                    mapping["headers"]?.report("\"\(name)\" is not a valid header name", &diagnostics)
+                } else if Self.reservedHeaders.contains(name.lowercased()) {
+                    mapping["headers"]?.report("\"\(name)\" is set by the exporter itself and cannot be configured", &diagnostics)
+                }
             }
             headers = value
         }

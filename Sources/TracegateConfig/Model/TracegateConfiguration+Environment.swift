@@ -101,6 +101,10 @@ struct EnvironmentOverrides {
                     fail(name, "\"\(k)\" is not a valid header name")
                     continue
                 }
+                guard !OTLPConfiguration.reservedHeaders.contains(k.lowercased()) else {
+                    fail(name, "\"\(k)\" is set by the exporter itself and cannot be configured")
+                    continue
+                }
                 telemetry.otlp.headers[k] = val
             }
         }

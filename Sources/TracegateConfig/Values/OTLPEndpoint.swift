@@ -21,6 +21,9 @@ public struct OTLPEndpoint: Sendable, Equatable, CustomStringConvertible {
         self.isIPv6Literal = isIPv6Literal
     }
 
+    /// True when `host` is a dotted-quad IPv4 literal (not a name to resolve).
+    public var isIPv4Literal: Bool { !isIPv6Literal && IPAddressText.parseIPv4(host) != nil }
+
     public var description: String {
         let h = isIPv6Literal ? "[\(host)]" : host
         return "http://\(h):\(port)\(path)"

@@ -1,0 +1,122 @@
+// SpanPipeline: from finished-request records to the OTLP exporter, reconfigurable on reload.
+import Logging
+import Synchronization
+import TracegateConfig
+import TracegateDataPlane
+import TracegateTelemetry
+
+/// The control side's span path: the access-log drain hands it every record; it decides (policy),
+/// builds the spans (builder) and queues them on the exporter, which never blocks the drain.
+///
+/// Why a holder with a lock rather than a `let exporter`: a reload may change the collector, the
+/// resource or the export rules; the old exporter is flushed briefly and replaced, and the drain
+/// thread picks the new one up on its next record.
+final class SpanPipeline: Sendable {
+    private struct Current: Sendable {
+        var telemetry: TelemetryConfiguration
+        var exporter: OTLPExporter?
+        var policy: SpanExportPolicy
+    }
+
+    private let current: Mutex<Current>
+    private let version: String
+    private let logger: Logger
+    /// Exported and dropped by exporters already replaced, so counters never go backwards.
+    private let retired = Mutex(SpanExportStats(exported: 0, dropped: []))
+
+    init(telemetry: TelemetryConfiguration, version: String, logger: Logger) throws(OTLPExporterError) {
+        self.version = version
+        self.logger = logger
+        current = Mutex(Current(telemetry: telemetry, exporter: try Self.makeExporter(telemetry, version: version),
+                                policy: Self.policy(telemetry)))
+    }
+
+    static func policy(_ t: TelemetryConfiguration) -> SpanExportPolicy {
+        SpanExportPolicy(alwaysExportErrors: t.alwaysExportErrors,
+                         slowNanos: UInt64(t.slowRequestThreshold.components.seconds) * 1_000_000_000
+                             + UInt64(t.slowRequestThreshold.components.attoseconds / 1_000_000_000))
+    }
+
+    /// The exporter for `t`, or nil when no endpoint is configured (context still propagates).
+    static func makeExporter(_ t: TelemetryConfiguration, version: String) throws(OTLPExporterError) -> OTLPExporter? {
+        guard let endpoint = t.otlp.endpoint else { return nil }
+        var attributes: [SpanAttribute] = [
+            .init("service.name", .string(t.serviceName)),
+            .init("service.version", .string(t.serviceVersion ?? version)),
+            .init("telemetry.sdk.name", .string("tracegate")),
+            .init("telemetry.sdk.language", .string("swift")),
+            .init("telemetry.sdk.version", .string(version)),
+        ]
+        if let env = t.environment { attributes.append(.init("deployment.environment", .string(env))) }
+        for (k, v) in t.resourceAttributes.sorted(by: { $0.key < $1.key }) { attributes.append(.init(k, .string(v))) }
+        let host: TracegateTelemetry.OTLPEndpoint.Host = endpoint.isIPv6Literal ? .ipv6(endpoint.host)
+            : (endpoint.isIPv4Literal ? .ipv4(endpoint.host) : .name(endpoint.host))
+        let configuration = OTLPExporterConfiguration(
+            endpoint: TracegateTelemetry.OTLPEndpoint(host: host, port: UInt16(endpoint.port), path: endpoint.path),
+            resource: TelemetryResource(attributes: attributes, scopeName: "tracegate", scopeVersion: version),
+            version: version,
+            headers: t.otlp.headers.sorted(by: { $0.key < $1.key }).map { ($0.key, $0.value) },
+            timeout: t.otlp.timeout,
+            maxQueueSize: t.otlp.maxQueueSize,
+            maxExportBatchSize: t.otlp.maxExportBatchSize,
+            scheduleDelay: t.otlp.scheduleDelay)
+        return try OTLPExporter(configuration: configuration)
+    }
+
+    /// Called by the drain thread for every finished request.
+    func consume(_ record: RequestRecord, builder: SpanBuilder) {
+        let (exporter, policy) = current.withLock { ($0.exporter, $0.policy) }
+        guard let exporter, let reason = policy.reason(for: record) else { return }
+        exporter.enqueue(builder.spans(for: record, reason: reason))
+    }
+
+    /// Whether any exporter is configured (the drain skips building spans otherwise).
+    var isExporting: Bool { current.withLock { $0.exporter != nil } }
+
+    /// Applies a reloaded `telemetry:` section: rules at once; a new exporter when the collector,
+    /// resource or batching changed (the old one gets a second to flush).
+    func reconfigure(_ telemetry: TelemetryConfiguration) {
+        let old: OTLPExporter?
+        do {
+            let unchanged = current.withLock { c in
+                c.telemetry.otlp == telemetry.otlp && c.telemetry.serviceName == telemetry.serviceName
+                    && c.telemetry.serviceVersion == telemetry.serviceVersion && c.telemetry.environment == telemetry.environment
+                    && c.telemetry.resourceAttributes == telemetry.resourceAttributes
+            }
+            if unchanged {
+                current.withLock {
+                    $0.telemetry = telemetry
+                    $0.policy = Self.policy(telemetry)
+                }
+                return
+            }
+            let next = try Self.makeExporter(telemetry, version: version)
+            old = current.withLock { c in
+                let previous = c.exporter
+                c = Current(telemetry: telemetry, exporter: next, policy: Self.policy(telemetry))
+                return previous
+            }
+        } catch {
+            logger.error("telemetry_reload_failed", metadata: ["error": "\(error)"])
+            return
+        }
+        if let old {
+            old.shutdown(flushWithin: .seconds(1))
+            let s = old.statistics
+            retired.withLock { r in r = r.adding(s) }
+        }
+    }
+
+    /// Flushes for up to `flushWithin` and stops (at process shutdown).
+    func shutdown(flushWithin: Duration) {
+        let exporter = current.withLock { $0.exporter }
+        exporter?.shutdown(flushWithin: flushWithin)
+    }
+
+    /// Totals for `/metrics`: the current exporter plus every replaced one.
+    var statistics: SpanExportStats {
+        let live = current.withLock { $0.exporter }?.statistics
+        let base = retired.withLock { $0 }
+        return live.map { base.adding($0) } ?? base
+    }
+}

@@ -5,7 +5,7 @@ Decodes export requests with the official generated Python definitions (PyPI pac
 `opentelemetry-proto`), so the tests check Tracegate's encoder against an implementation it
 shares no code with.
 
-    otlp_receiver.py [--mode ok|hang|fail503|fail500|partial] [--retry-after SECONDS]
+    otlp_receiver.py [--mode ok|hang|fail503|fail500|partial|count] [--retry-after SECONDS]
                      [--rejected N]
 
 Prints `listening <port>` on stdout once it accepts connections on 127.0.0.1 (port chosen by
@@ -20,7 +20,9 @@ after each one is stored, so a test can block on stdout instead of polling. Endp
 Modes: ok answers 200 with an empty ExportTraceServiceResponse; partial answers 200 with
 partial_success.rejected_spans = --rejected; fail503/fail500 answer 503/500 (503 with
 Retry-After when --retry-after is given); hang reads the request and never answers, keeping
-the connection open. Exits 0 on SIGTERM or SIGINT.
+the connection open; count (for benchmarks) decodes every request but keeps only totals, printed
+by `GET /count` as {"requests": N, "spans": M}, and prints nothing per request. Exits 0 on
+SIGTERM or SIGINT.
 
 If the `opentelemetry.proto` module is missing, prints `missing-python-module
 opentelemetry.proto opentelemetry-proto` on stderr and exits 3.
@@ -97,6 +99,8 @@ class Store:
         self.lock = threading.Lock()
         self.spans = []
         self.requests = []
+        self.counted_requests = 0
+        self.counted_spans = 0
 
     def add_request(self, method, path, headers):
         with self.lock:
@@ -107,6 +111,11 @@ class Store:
         with self.lock:
             self.spans.extend(spans)
             print(f"spans {len(self.spans)}", flush=True)
+
+    def count(self, spans):
+        with self.lock:
+            self.counted_requests += 1
+            self.counted_spans += spans
 
     def snapshot(self):
         with self.lock:
@@ -137,6 +146,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(spans)
         elif self.path == "/requests":
             self.send_json({"count": len(requests), "requests": requests})
+        elif self.path == "/count":
+            with self.server.store.lock:
+                totals = {"requests": self.server.store.counted_requests, "spans": self.server.store.counted_spans}
+            self.send_json(totals)
         else:
             self.send_body(404, b"not found\n", "text/plain")
 
@@ -148,6 +161,13 @@ class Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(int(length))
         headers = {name.lower(): value for name, value in self.headers.items()}
+        if self.server.mode == "count":
+            request = trace_service_pb2.ExportTraceServiceRequest()
+            request.ParseFromString(body)
+            n = sum(len(ss.spans) for rs in request.resource_spans for ss in rs.scope_spans)
+            self.server.store.count(n)
+            self.send_body(200, b"", "application/x-protobuf")
+            return
         self.server.store.add_request("POST", self.path, headers)
         if self.path != TRACES_PATH:
             self.send_body(404, b"not found\n", "text/plain")
@@ -190,7 +210,7 @@ class Handler(BaseHTTPRequestHandler):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mode", choices=["ok", "hang", "fail503", "fail500", "partial"], default="ok")
+    parser.add_argument("--mode", choices=["ok", "hang", "fail503", "fail500", "partial", "count"], default="ok")
     parser.add_argument("--retry-after", type=int, default=None)
     parser.add_argument("--rejected", type=int, default=1)
     args = parser.parse_args()

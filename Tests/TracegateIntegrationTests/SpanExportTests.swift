@@ -118,6 +118,26 @@ extension Integration {
             #expect(client.status.code == "STATUS_CODE_ERROR")
         }
 
+        @Test func anHonouredDebugHeaderForcesSampling() throws {
+            let receiver = try OTLPReceiver.start()
+            defer { _ = receiver.stop() }
+            let h = try Harness.start(config: { Configs.standard(backend: $0, extra: "context: { sampling_ratio: 0.0 }\n" + Self.telemetry(receiver.endpoint)) })
+            defer { h.stop() }
+            #expect(try Curl.get(h.url("/quiet")).status == 200)
+            #expect(try Curl.get(h.url("/loud"), headers: [("X-Debug", "1")]).status == 200)
+            let upstream = try #require(Wire.traceparent(h.lastRequest?.header("traceparent")))
+            #expect(upstream.flags == "01", "debug forces the sampled flag upstream too")
+            _ = try receiver.waitForSpans(count: 2)
+            Thread.sleep(forTimeInterval: 0.4)
+            let spans = try receiver.spans()
+            #expect(spans.count == 2, "only the debug request is exported: \(spans.map(\.name))")
+            let server = try #require(spans.first { $0.kind == "SPAN_KIND_SERVER" })
+            #expect(server.attributes["url.path"] == .string("/loud"))
+            #expect(server.attributes["tracegate.debug"] == .bool(true))
+            #expect(server.attributes["tracegate.export_reason"] == nil)
+            #expect(server.flags & 0x1 == 1)
+        }
+
         @Test func errorsAreNotExportedWhenAlwaysExportErrorsIsOff() throws {
             let receiver = try OTLPReceiver.start()
             defer { _ = receiver.stop() }

@@ -43,7 +43,8 @@ extension Worker {
         var a = d.pointee.record.attemptLog[i]
         a.outcome = outcome
         a.endOffsetNanos = now &- x.startNanos
-        if x.responseHeadParsed && x.errorCode == nil {
+        // A 101 ends the attempt's HTTP exchange before the head counts as parsed (the tunnel follows).
+        if (x.responseHeadParsed || x.status == 101) && x.errorCode == nil {
             a.status = UInt16(truncatingIfNeeded: x.status)
             if x.responseHeadNanos >= x.upstreamStartNanos && x.responseHeadNanos > 0 {
                 a.headOffsetNanos = x.responseHeadNanos &- x.startNanos

@@ -38,6 +38,7 @@ extension Worker {
             d.pointee.exchange.requestScanned = 0
             d.pointee.exchange.requestSent = 0
             disarm(u.pointee.fd)
+            endAttempt(fd, .response)
             countStatus(101)
             exchangeCompleted(fd)
             d.pointee.phase = .tunnel

@@ -138,6 +138,27 @@ extension Integration {
             #expect(server.flags & 0x1 == 1)
         }
 
+        @Test func unsampledSlowRequestsAreExportedAndMarked() throws {
+            let receiver = try OTLPReceiver.start()
+            defer { _ = receiver.stop() }
+            let h = try Harness.start({ request in
+                request.target.hasPrefix("/slow") ? FixtureResponse.text("late").with { $0.delayBeforeHead = .milliseconds(300) } : .text("ok")
+            }, config: {
+                Configs.standard(backend: $0, extra: "context: { sampling_ratio: 0.0 }\n"
+                    + Self.telemetry(receiver.endpoint, extra: "slow_request_threshold: 150ms"))
+            })
+            defer { h.stop() }
+            #expect(try Curl.get(h.url("/fast")).status == 200)
+            #expect(try Curl.get(h.url("/slow")).status == 200)
+            let server = try #require(try receiver.waitForSpans(count: 2).first { $0.kind == "SPAN_KIND_SERVER" })
+            Thread.sleep(forTimeInterval: 0.4)
+            #expect(try receiver.spans().count == 2, "the fast request is not exported")
+            #expect(server.attributes["url.path"] == .string("/slow"))
+            #expect(server.attributes["tracegate.export_reason"] == .string("slow"))
+            #expect(server.status.code == "STATUS_CODE_UNSET")
+            #expect(server.endTimeUnixNano - server.startTimeUnixNano >= 300_000_000)
+        }
+
         @Test func errorsAreNotExportedWhenAlwaysExportErrorsIsOff() throws {
             let receiver = try OTLPReceiver.start()
             defer { _ = receiver.stop() }

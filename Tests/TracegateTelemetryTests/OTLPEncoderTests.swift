@@ -14,6 +14,27 @@ import TracegateContext
         try OTLPProto.ExportRequest(serializedBytes: OTLPEncoder.encode(resource: resource, spans: spans))
     }
 
+    /// The direct wire encoder writes exactly what swift-protobuf writes for the generated
+    /// messages: every field, every value type, long messages (multi-byte lengths), empty strings
+    /// in attribute values, negative integers, unset and error statuses, roots and children.
+    @Test func wireEncodingIsByteForByteSwiftProtobufs() throws {
+        var odd = TestSpans.simple(3)
+        odd.attributes = [.init("empty", .string("")), .init("neg", .int(-42)), .init("zero", .int(0)),
+                          .init("no", .bool(false)), .init("pi", .double(3.25)), .init("", .string("keyless")),
+                          .init("long", .string(String(repeating: "x", count: 300)))]
+        odd.status = .ok
+        odd.kind = .internal
+        odd.parentSpanID = .invalid
+        var big = TestSpans.full(9)
+        big.attributes += (0..<40).map { .init("k\($0)", .string(String(repeating: "v", count: $0 * 7))) }
+        let batches: [[SpanData]] = [[], [TestSpans.full(7)], [odd], (1...50).map { TestSpans.simple($0) } + [big, odd]]
+        for (i, batch) in batches.enumerated() {
+            let reference: [UInt8] = try OTLPEncoder.request(resource: TestSpans.resource, spans: batch).serializedBytes()
+            let direct = OTLPEncoder.encode(resource: TestSpans.resource, spans: batch)
+            #expect(direct == reference, "batch \(i): \(direct.count) bytes vs swift-protobuf's \(reference.count)")
+        }
+    }
+
     @Test func encodesEveryFieldOfASpan() throws {
         let data = TestSpans.full(7)
         let request = try decode([data])

@@ -47,12 +47,12 @@ final class AccessLog: Sendable {
         let snapshot = state.snapshot
         let routes = snapshot?.routes
         let details = dataPlane.debugDetails
-        let builder = spans.isExporting ? SpanBuilder(snapshot: snapshot) : nil
+        let spanSink = spans.sink(snapshot: snapshot)
         for ring in dataPlane.rings {
             index.withBatch { add in
                 ring.drain { record in
                     add(record)
-                    if let builder { spans.consume(record, builder: builder) }
+                    spanSink?.consume(record)
                     guard enabled else { return }
                     json.reset()
                     let detail = record.debug ? details.take(spanID: record.serverSpanID.rawValue) : nil

@@ -6,10 +6,11 @@ extension ExportWorker {
     /// The retry must fit in the batch's budget (twice `timeout`, and never past the shutdown
     /// deadline): a collector that asks for a long pause gets the batch dropped instead, because
     /// meanwhile the queue behind it fills up and starts dropping fresher spans.
-    func export(_ batch: [SpanData]) {
-        guard !batch.isEmpty else { return }
+    func export(_ chunks: [EncodedSpans]) {
+        guard !chunks.isEmpty else { return }
         let counters = shared.counters
-        let body = OTLPEncoder.encode(resource: configuration.resource, spans: batch)
+        let body = OTLPWireEncoder.request(resource: configuration.resource, chunks: chunks)
+        let spans = chunks.reduce(0) { $0 + $1.count }
         let budget = MonotonicTime.after(configuration.timeout * 2)
         var attempt = 1
         while true {
@@ -18,13 +19,13 @@ extension ExportWorker {
             let retryDelay: Duration?
             switch client.post(body, deadline: deadline) {
             case .success(let response):
-                switch response.verdict(batchSize: batch.count) {
+                switch response.verdict(batchSize: spans) {
                 case .accepted(let rejected, let message):
-                    counters.exported(batch.count - rejected)
+                    counters.exported(spans - rejected)
                     if rejected > 0 {
                         counters.dropped(rejected, .rejected)
                         counters.lastError =
-                            "collector rejected \(rejected) of \(batch.count) spans"
+                            "collector rejected \(rejected) of \(spans) spans"
                             + (message.isEmpty ? "" : ": \(message)")
                     }
                     return
@@ -41,7 +42,7 @@ extension ExportWorker {
             }
             guard attempt == 1, let retryDelay, pause(min(retryDelay, configuration.maxRetryDelay), within: budget)
             else {
-                counters.dropped(batch.count, .exportFailed)
+                counters.dropped(spans, .exportFailed)
                 return
             }
             attempt += 1

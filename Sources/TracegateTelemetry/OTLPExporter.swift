@@ -37,15 +37,22 @@ public final class OTLPExporter: Sendable {
     }
 
     /// Queues spans for export; returns at once. Spans that do not fit are dropped and counted
-    /// (`queue_full`), as are spans enqueued after shutdown (`shutdown`).
+    /// (`queue_full`), as are spans enqueued after shutdown (`shutdown`). They are encoded here,
+    /// on the caller's thread.
     public func enqueue(_ spans: [SpanData]) {
-        let result = shared.queue.append(spans)
-        record(result)
+        var writer = SpanBatchWriter(capacity: spans.count * 768)
+        for span in spans { writer.span(span) }
+        enqueue(writer.finish())
     }
 
     /// Queues one span; see ``enqueue(_:)-([SpanData])``.
     public func enqueue(_ span: SpanData) {
-        record(shared.queue.append(span))
+        enqueue([span])
+    }
+
+    /// Queues spans already written with a ``SpanBatchWriter`` (kept or dropped together).
+    public func enqueue(_ encoded: EncodedSpans) {
+        record(shared.queue.append(encoded))
     }
 
     private func record(_ result: SpanQueue.AppendResult) {

@@ -7,7 +7,14 @@ import TracegateContext
 /// left out, exactly as swift-protobuf serializes.
 enum OTLPWireEncoder {
     static func encode(resource: TelemetryResource, spans: some Collection<SpanData>) -> [UInt8] {
-        var w = ProtobufWriter(capacity: 256 + spans.count * 900)
+        var writer = SpanBatchWriter(capacity: spans.count * 768)
+        for span in spans { writer.span(span) }
+        return request(resource: resource, chunks: [writer.finish()])
+    }
+
+    /// The request around spans already encoded as `ScopeSpans.spans` entries.
+    static func request(resource: TelemetryResource, chunks: [EncodedSpans]) -> [UInt8] {
+        var w = ProtobufWriter(capacity: 256 + chunks.reduce(0) { $0 + $1.bytes.count })
         // ExportTraceServiceRequest.resource_spans = 1
         w.message(1) { w in
             // ResourceSpans.resource = 1 { attributes = 1 }
@@ -19,8 +26,8 @@ enum OTLPWireEncoder {
                     w.string(1, resource.scopeName)
                     w.string(2, resource.scopeVersion)
                 }
-                // ScopeSpans.spans = 2
-                for span in spans { w.message(2) { w in self.span(span, &w) } }
+                // ScopeSpans.spans = 2, already framed
+                for chunk in chunks { chunk.bytes.withUnsafeBytes { w.raw($0) } }
             }
         }
         return w.bytes

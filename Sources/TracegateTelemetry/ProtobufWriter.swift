@@ -47,6 +47,34 @@ struct ProtobufWriter {
         }
     }
 
+    /// A string field from raw UTF-8 bytes (nothing when empty unless `always`).
+    mutating func string(_ field: UInt32, bytes value: UnsafeRawBufferPointer, always: Bool = false) {
+        guard always || value.count > 0 else { return }
+        tag(field, .lengthDelimited)
+        varint(UInt64(value.count))
+        bytes.append(contentsOf: value)
+    }
+
+    /// Appends raw bytes (inside a length-delimited field the caller opened).
+    mutating func raw(_ value: UnsafeRawBufferPointer) { bytes.append(contentsOf: value) }
+
+    mutating func raw(_ value: String) {
+        var s = value
+        s.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func raw(_ value: StaticString) {
+        bytes.append(contentsOf: UnsafeRawBufferPointer(start: value.utf8Start, count: value.utf8CodeUnitCount))
+    }
+
+    mutating func raw(byte: UInt8) { bytes.append(byte) }
+
+    /// Appends `value` in decimal.
+    mutating func rawDecimal(_ value: UInt64) {
+        if value >= 10 { rawDecimal(value / 10) }
+        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+    }
+
     /// `bytes` field holding `id` big-endian (trace and span ids).
     mutating func id(_ field: UInt32, hi: UInt64, lo: UInt64) {
         tag(field, .lengthDelimited)
@@ -92,10 +120,22 @@ struct ProtobufWriter {
 
     /// An embedded message; `body` writes its fields. Written even when empty (message presence).
     mutating func message(_ field: UInt32, _ body: (inout ProtobufWriter) -> Void) {
-        tag(field, .lengthDelimited)
-        let lengthAt = bytes.count
-        bytes.append(0)
+        let lengthAt = openMessage(field)
         body(&self)
+        closeMessage(lengthAt)
+    }
+
+    /// Starts an embedded message whose fields the caller writes next; returns where its length
+    /// goes, for ``closeMessage(_:)``.
+    mutating func openMessage(_ field: UInt32) -> Int {
+        tag(field, .lengthDelimited)
+        bytes.append(0)
+        return bytes.count - 1
+    }
+
+    /// Ends the message opened at `lengthAt`: writes its length, widening the placeholder when
+    /// the message is 128 bytes or longer.
+    mutating func closeMessage(_ lengthAt: Int) {
         let length = bytes.count - lengthAt - 1
         if length < 0x80 {
             bytes[lengthAt] = UInt8(length)

@@ -9,7 +9,9 @@ import Synchronization
 /// closest to being sent.
 final class SpanQueue: Sendable {
     private struct State {
-        var spans: [SpanData] = []
+        /// Encoded chunks, oldest first, and how many spans they hold together.
+        var chunks: [EncodedSpans] = []
+        var spans = 0
         /// A wake-up for a full batch is pending; avoids one wake-up (a syscall) per enqueue.
         var wakePending = false
         /// No more spans are accepted (the exporter is shutting down).
@@ -31,54 +33,61 @@ final class SpanQueue: Sendable {
     init(capacity: Int, batchSize: Int) {
         self.capacity = capacity
         self.batchSize = batchSize
-        var initial = State()
-        initial.spans.reserveCapacity(capacity)
-        state = Mutex(initial)
+        state = Mutex(State())
     }
 
-    func append(_ spans: some Collection<SpanData>) -> AppendResult {
-        state.withLock { state in
+    /// Queues a chunk whole, or drops it whole when its spans do not fit (a request's SERVER and
+    /// CLIENT spans arrive or go together).
+    func append(_ chunk: EncodedSpans) -> AppendResult {
+        guard chunk.count > 0 else { return AppendResult(accepted: 0, droppedFull: 0, droppedClosed: 0, wake: false) }
+        return state.withLock { state in
             if state.closed {
-                return AppendResult(accepted: 0, droppedFull: 0, droppedClosed: spans.count, wake: false)
+                return AppendResult(accepted: 0, droppedFull: 0, droppedClosed: chunk.count, wake: false)
             }
-            let room = max(0, capacity - state.spans.count)
-            let accepted = min(room, spans.count)
-            state.spans.append(contentsOf: spans.prefix(accepted))
+            guard state.spans + chunk.count <= capacity else {
+                return AppendResult(accepted: 0, droppedFull: chunk.count, droppedClosed: 0, wake: false)
+            }
+            state.chunks.append(chunk)
+            state.spans += chunk.count
             var wake = false
-            if !state.wakePending && state.spans.count >= batchSize {
+            if !state.wakePending && state.spans >= batchSize {
                 state.wakePending = true
                 wake = true
             }
-            return AppendResult(accepted: accepted, droppedFull: spans.count - accepted, droppedClosed: 0, wake: wake)
+            return AppendResult(accepted: chunk.count, droppedFull: 0, droppedClosed: 0, wake: wake)
         }
     }
 
-    func append(_ span: SpanData) -> AppendResult {
-        append(CollectionOfOne(span))
-    }
-
-    /// Up to `batchSize` of the oldest spans; with `fullOnly`, nothing unless a whole batch waits.
-    func take(fullOnly: Bool) -> [SpanData] {
+    /// The oldest chunks holding up to `batchSize` spans (at least one chunk); with `fullOnly`,
+    /// nothing unless a whole batch waits.
+    func take(fullOnly: Bool) -> [EncodedSpans] {
         state.withLock { state in
             state.wakePending = false
-            if state.spans.isEmpty || (fullOnly && state.spans.count < batchSize) { return [] }
-            let count = min(batchSize, state.spans.count)
-            let batch = Array(state.spans[..<count])
-            state.spans.removeFirst(count)
+            if state.spans == 0 || (fullOnly && state.spans < batchSize) { return [] }
+            var taken = 0
+            var n = 0
+            while n < state.chunks.count && (n == 0 || taken + state.chunks[n].count <= batchSize) {
+                taken += state.chunks[n].count
+                n += 1
+            }
+            let batch = Array(state.chunks[..<n])
+            state.chunks.removeFirst(n)
+            state.spans -= taken
             return batch
         }
     }
 
-    var count: Int { state.withLock { $0.spans.count } }
+    var count: Int { state.withLock { $0.spans } }
 
-    var hasFullBatch: Bool { state.withLock { $0.spans.count >= batchSize } }
+    var hasFullBatch: Bool { state.withLock { $0.spans >= batchSize } }
 
     /// Refuses further spans and returns how many were still queued (they are discarded).
     func close() -> Int {
         state.withLock { state in
             state.closed = true
-            let left = state.spans.count
-            state.spans.removeAll()
+            let left = state.spans
+            state.chunks.removeAll()
+            state.spans = 0
             return left
         }
     }

@@ -3,8 +3,10 @@ import TracegateContext
 import TracegateDataPlane
 import TracegateTelemetry
 
-/// Turns a `RequestRecord` into OpenTelemetry spans named and attributed per the stable HTTP
-/// semantic conventions (server and client spans), plus Tracegate's own attributes.
+/// Writes a `RequestRecord` as OpenTelemetry spans named and attributed per the stable HTTP
+/// semantic conventions (server and client spans), plus Tracegate's own attributes, straight into
+/// the OTLP wire format (`SpanBatchWriter`): values go from the record's inline bytes to the
+/// buffer, so a request's spans cost no per-attribute allocation on the drain thread.
 ///
 /// The ids are the ones the worker already put on the wire: the SERVER span is the
 /// `traceresponse` id, each CLIENT span's id is the parent-id of the `traceparent` that attempt
@@ -20,155 +22,187 @@ struct SpanBuilder {
         clusters = snapshot?.clusters ?? []
         routeTemplates = routes.map { route in
             let prefix = String(decoding: route.pathPrefix, as: UTF8.self)
-            if prefix.isEmpty || prefix == "/" { return "/*" }
-            return prefix + "*"
+            return prefix.isEmpty || prefix == "/" ? "/*" : prefix + "*"
         }
     }
 
-    /// The request's spans: SERVER first, then its attempts in order.
-    func spans(for r: RequestRecord, reason: SpanExportPolicy.Reason) -> [SpanData] {
-        var out: [SpanData] = []
-        out.reserveCapacity(1 + r.attemptLog.count)
-        let method = Self.method(r)
+    /// Methods the semantic conventions name as they are; anything else is `_OTHER`.
+    static let knownMethods = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
+
+    /// Writes the request's spans: SERVER first, then its attempts in order.
+    func write(_ r: RequestRecord, reason: SpanExportPolicy.Reason, into out: inout SpanBatchWriter) {
+        let method = r.method.withBytes { m in Self.knownMethods.first { Self.equals($0, m) } }
         let route = r.routeIndex >= 0 && r.routeIndex < routes.count ? r.routeIndex : -1
-        let clusterName = route >= 0 && routes[route].clusterIndex < clusters.count ? clusters[routes[route].clusterIndex].name : nil
-        let (path, _) = Self.splitTarget(r.path.string)
-
-        var server = SpanData(
-            traceID: r.traceID, spanID: r.serverSpanID, parentSpanID: r.parentSpanID,
-            name: route >= 0 ? "\(method.name) \(routeTemplates[route])" : method.name,
-            kind: .server, startUnixNanos: r.wallStartNanos, endUnixNanos: r.wallStartNanos &+ r.totalNanos)
-        server.sampledFlag = r.sampled
-        server.parentIsRemote = r.parentSpanID.isValid
-        var a: [SpanAttribute] = []
-        a.reserveCapacity(20)
-        a.append(.init("http.request.method", .string(method.name)))
-        if let original = method.original { a.append(.init("http.request.method_original", .string(original))) }
-        a.append(.init("url.path", .string(path)))
-        a.append(.init("url.scheme", .string("http")))
-        if route >= 0 {
-            a.append(.init("http.route", .string(routeTemplates[route])))
-            a.append(.init("tracegate.route", .string(routes[route].name)))
-        }
-        if let clusterName { a.append(.init("tracegate.cluster", .string(clusterName))) }
-        let (host, port) = Self.splitHost(r.host.string)
-        if !host.isEmpty { a.append(.init("server.address", .string(host))) }
-        a.append(.init("server.port", .int(Int64(port ?? Int(r.listenerPort)))))
-        a.append(.init("client.address", .string(Self.clientAddress(r))))
-        a.append(.init("network.protocol.version", .string(r.httpMinor == 0 ? "1.0" : "1.1")))
-        if r.userAgent.count > 0 { a.append(.init("user_agent.original", .string(r.userAgent.string))) }
-        if r.status > 0 { a.append(.init("http.response.status_code", .int(Int64(r.status)))) }
-        if r.sessionID.count > 0 { a.append(.init("session.id", .string(r.sessionID.string))) }
-        if r.correlationID.count > 0 { a.append(.init("tracegate.correlation_id", .string(r.correlationID.string))) }
-        a.append(.init("tracegate.trusted", .bool(r.trusted)))
-        a.append(.init("tracegate.debug", .bool(r.debug)))
-        if r.attempts > 1 { a.append(.init("tracegate.attempts", .int(Int64(r.attempts)))) }
-        if reason != .sampled { a.append(.init("tracegate.export_reason", .string(reason.rawValue))) }
-        let ownError = r.error.utf8CodeUnitCount > 0 ? r.error.description : nil
-        if let ownError {
-            a.append(.init("error.type", .string(ownError)))
-        } else if r.status >= 500 {
-            a.append(.init("error.type", .string(String(r.status))))
-        }
-        server.attributes = a
-        // Server spans: 5xx is an error; 4xx is the client's problem (semantic conventions).
-        if r.status >= 500 || r.status == 0 {
-            server.status = .error(message: ownError ?? (r.status == 0 ? "no response" : "HTTP \(r.status)"))
-        }
-        if r.hasLink {
-            server.links = [SpanLinkData(traceID: r.linkTraceID, spanID: r.linkSpanID, sampledFlag: r.linkSampled,
-                                         attributes: [.init("tracegate.link_reason", .string("untrusted_caller"))])]
-        }
-        if r.sessionStart {
-            server.events = [SpanEvent(name: "session.start", timeUnixNanos: server.endUnixNanos, attributes: [])]
-        }
-        out.append(server)
-
-        for i in 0..<r.attemptLog.count {
-            out.append(client(r, attempt: r.attemptLog[i], index: i, method: method, path: path))
-        }
-        return out
-    }
-
-    private func client(_ r: RequestRecord, attempt: AttemptRecord, index: Int, method: (name: String, original: String?),
-                        path: String) -> SpanData {
-        let end = attempt.endOffsetNanos >= attempt.startOffsetNanos ? attempt.endOffsetNanos : attempt.startOffsetNanos
-        var span = SpanData(
-            traceID: r.traceID, spanID: attempt.spanID, parentSpanID: r.serverSpanID,
-            name: method.name, kind: .client,
-            startUnixNanos: r.wallStartNanos &+ attempt.startOffsetNanos, endUnixNanos: r.wallStartNanos &+ end)
-        span.sampledFlag = r.sampled
-        let host = attempt.endpoint.host
-        let url = "http://\(attempt.endpoint.isIPv6 ? "[\(host)]" : host):\(attempt.endpoint.port)\(path)"
-        var a: [SpanAttribute] = [
-            .init("http.request.method", .string(method.name)),
-            .init("server.address", .string(host)),
-            .init("server.port", .int(Int64(attempt.endpoint.port))),
-            .init("url.full", .string(url)),
-            .init("network.protocol.version", .string("1.1")),
-            .init("tracegate.connection_reused", .bool(attempt.reusedConnection)),
-        ]
-        if let original = method.original { a.append(.init("http.request.method_original", .string(original))) }
-        if index > 0 { a.append(.init("http.request.resend_count", .int(Int64(index)))) }
-        let cluster = Int(attempt.clusterIndex)
-        if cluster >= 0 && cluster < clusters.count { a.append(.init("tracegate.cluster", .string(clusters[cluster].name))) }
-        if attempt.status > 0 { a.append(.init("http.response.status_code", .int(Int64(attempt.status)))) }
-        if attempt.headOffsetNanos > 0 {
-            span.events.append(SpanEvent(name: "response_head", timeUnixNanos: r.wallStartNanos &+ attempt.headOffsetNanos, attributes: []))
-        }
-        // Client spans: any 4xx/5xx or transport failure is an error (semantic conventions).
-        let errorType = attempt.outcome.errorType
-        if !errorType.isEmpty {
-            a.append(.init("error.type", .string(errorType)))
-            span.status = .error(message: errorType)
-        } else if attempt.status >= 400 {
-            a.append(.init("error.type", .string(String(attempt.status))))
-            span.status = .error(message: "HTTP \(attempt.status)")
-        }
-        span.attributes = a
-        return span
-    }
-
-    /// The semantic-conventions method: a known method as is, anything else `_OTHER` with the
-    /// original kept in `http.request.method_original`.
-    static func method(_ r: RequestRecord) -> (name: String, original: String?) {
-        let m = r.method.string
-        switch m {
-        case "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH": return (m, nil)
-        default: return ("_OTHER", m)
+        let cluster = route >= 0 && routes[route].clusterIndex < clusters.count ? routes[route].clusterIndex : -1
+        let header = SpanBatchWriter.Header(
+            traceID: r.traceID, spanID: r.serverSpanID, parentSpanID: r.parentSpanID, kind: .server,
+            startUnixNanos: r.wallStartNanos, endUnixNanos: r.wallStartNanos &+ r.totalNanos,
+            sampled: r.sampled, parentIsRemote: r.parentSpanID.isValid)
+        r.path.withBytes { target in
+            let path = Self.path(of: target)
+            out.span(header) { s in
+                s.name(method ?? "_OTHER", route >= 0 ? routeTemplates[route] : nil)
+                Self.method(method, r, into: &s)
+                s.attribute("url.path", path)
+                s.attribute("url.scheme", "http" as StaticString)
+                if route >= 0 {
+                    s.attribute("http.route", routeTemplates[route])
+                    s.attribute("tracegate.route", routes[route].name)
+                }
+                if cluster >= 0 { s.attribute("tracegate.cluster", clusters[cluster].name) }
+                r.host.withBytes { hostField in
+                    let (host, port) = Self.splitHost(hostField)
+                    if host.count > 0 { s.attribute("server.address", host) }
+                    s.attribute("server.port", int: Int64(port ?? Int(r.listenerPort)))
+                }
+                var client = PeerAddress()
+                client.isIPv6 = r.peerIPv6
+                client.v4 = r.peerV4
+                client.v6 = r.peerV6
+                Self.address("client.address", client, into: &s)
+                s.attribute("network.protocol.version", r.httpMinor == 0 ? "1.0" as StaticString : "1.1")
+                if r.userAgent.count > 0 { r.userAgent.withBytes { s.attribute("user_agent.original", $0) } }
+                if r.status > 0 { s.attribute("http.response.status_code", int: Int64(r.status)) }
+                if r.sessionID.count > 0 { r.sessionID.withBytes { s.attribute("session.id", $0) } }
+                if r.correlationID.count > 0 { r.correlationID.withBytes { s.attribute("tracegate.correlation_id", $0) } }
+                s.attribute("tracegate.trusted", bool: r.trusted)
+                s.attribute("tracegate.debug", bool: r.debug)
+                if r.attempts > 1 { s.attribute("tracegate.attempts", int: Int64(r.attempts)) }
+                if reason != .sampled { s.attribute("tracegate.export_reason", reason.rawValue) }
+                let ownError = r.error.utf8CodeUnitCount > 0
+                if ownError {
+                    s.attribute("error.type", r.error)
+                } else if r.status >= 500 {
+                    s.attribute("error.type", decimal: r.status)
+                }
+                if r.sessionStart { s.event("session.start", timeUnixNanos: header.endUnixNanos) }
+                if r.hasLink {
+                    s.link(traceID: r.linkTraceID, spanID: r.linkSpanID, sampled: r.linkSampled,
+                           reasonKey: "tracegate.link_reason", reason: "untrusted_caller")
+                }
+                // Server spans: 5xx is an error; 4xx is the client's problem (semantic conventions).
+                if ownError && (r.status >= 500 || r.status == 0) {
+                    s.error(r.error)
+                } else if r.status >= 500 {
+                    s.error(httpStatus: r.status)
+                } else if r.status == 0 {
+                    s.error("no response")
+                }
+            }
+            for i in 0..<r.attemptLog.count {
+                writeClient(r, attempt: r.attemptLog[i], index: i, method: method, path: path, into: &out)
+            }
         }
     }
 
-    /// Path and query of an origin-form or absolute-form target (the query is not recorded:
-    /// it may carry secrets, and `url.query` is opt-in).
-    static func splitTarget(_ target: String) -> (path: String, query: String?) {
-        var t = Substring(target)
-        if let scheme = t.range(of: "://") {
-            t = t[scheme.upperBound...]
-            t = t.firstIndex(of: "/").map { t[$0...] } ?? "/"
+    private func writeClient(_ r: RequestRecord, attempt a: AttemptRecord, index: Int, method: String?,
+                             path: UnsafeRawBufferPointer, into out: inout SpanBatchWriter) {
+        let end = max(a.endOffsetNanos, a.startOffsetNanos)
+        let header = SpanBatchWriter.Header(
+            traceID: r.traceID, spanID: a.spanID, parentSpanID: r.serverSpanID, kind: .client,
+            startUnixNanos: r.wallStartNanos &+ a.startOffsetNanos, endUnixNanos: r.wallStartNanos &+ end,
+            sampled: r.sampled, parentIsRemote: false)
+        out.span(header) { s in
+            s.name(method ?? "_OTHER")
+            Self.method(method, r, into: &s)
+            Self.address("server.address", a.endpoint, into: &s)
+            s.attribute("server.port", int: Int64(a.endpoint.port))
+            s.attribute("url.full") { u in
+                u.append("http://" as StaticString)
+                Self.appendAddress(a.endpoint, bracketed: true, into: &u)
+                u.append(byte: UInt8(ascii: ":"))
+                u.append(decimal: UInt64(a.endpoint.port))
+                u.append(path)
+            }
+            s.attribute("network.protocol.version", "1.1" as StaticString)
+            s.attribute("tracegate.connection_reused", bool: a.reusedConnection)
+            if index > 0 { s.attribute("http.request.resend_count", int: Int64(index)) }
+            let cluster = Int(a.clusterIndex)
+            if cluster >= 0 && cluster < clusters.count { s.attribute("tracegate.cluster", clusters[cluster].name) }
+            if a.status > 0 { s.attribute("http.response.status_code", int: Int64(a.status)) }
+            if a.headOffsetNanos > 0 { s.event("response_head", timeUnixNanos: r.wallStartNanos &+ a.headOffsetNanos) }
+            // Client spans: any 4xx/5xx or transport failure is an error (semantic conventions).
+            if let errorType = a.outcome.errorTypeStatic {
+                s.attribute("error.type", errorType)
+                s.error(errorType)
+            } else if a.status >= 400 {
+                s.attribute("error.type", decimal: Int(a.status))
+                s.error(httpStatus: Int(a.status))
+            }
         }
-        if let q = t.firstIndex(of: "?") { return (String(t[..<q]), String(t[t.index(after: q)...])) }
-        return (String(t), nil)
+    }
+
+    /// `http.request.method`, and the original when it is not a known method.
+    static func method(_ known: String?, _ r: RequestRecord, into s: inout SpanFields) {
+        if let known {
+            s.attribute("http.request.method", known)
+        } else {
+            s.attribute("http.request.method", "_OTHER" as StaticString)
+            r.method.withBytes { s.attribute("http.request.method_original", $0) }
+        }
+    }
+
+    static func address(_ key: StaticString, _ peer: PeerAddress, into s: inout SpanFields) {
+        s.attribute(key) { u in appendAddress(peer, bracketed: false, into: &u) }
+    }
+
+    /// Dotted quad written digit by digit (no String); IPv6 through the C formatter.
+    static func appendAddress(_ peer: PeerAddress, bracketed: Bool, into u: inout StringComposer) {
+        if peer.isIPv6 {
+            if bracketed { u.append(byte: UInt8(ascii: "[")) }
+            u.append(peer.host)
+            if bracketed { u.append(byte: UInt8(ascii: "]")) }
+            return
+        }
+        for shift in [24, 16, 8, 0] as [UInt32] {
+            u.append(decimal: UInt64((peer.v4 >> shift) & 0xFF))
+            if shift > 0 { u.append(byte: UInt8(ascii: ".")) }
+        }
+    }
+
+    /// The path of an origin-form or absolute-form target, without the query (it may carry
+    /// secrets, and `url.query` is opt-in).
+    static func path(of target: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        var start = 0
+        // Absolute form: skip "scheme://authority".
+        if let colon = target.firstIndex(of: UInt8(ascii: ":")), colon + 2 < target.count,
+            target[colon + 1] == UInt8(ascii: "/"), target[colon + 2] == UInt8(ascii: "/"),
+            !target[..<colon].contains(UInt8(ascii: "/")) {
+            start = target[(colon + 3)...].firstIndex(of: UInt8(ascii: "/")) ?? target.count
+            if start == target.count { return TargetRoot.slash }
+        }
+        let end = target[start...].firstIndex(of: UInt8(ascii: "?")) ?? target.count
+        return UnsafeRawBufferPointer(rebasing: target[start..<end])
     }
 
     /// Host and optional port of a Host value ("example.com:8080", "[::1]:80").
-    static func splitHost(_ value: String) -> (String, Int?) {
-        if value.hasPrefix("["), let close = value.firstIndex(of: "]") {
-            let host = String(value[value.index(after: value.startIndex)..<close])
-            let rest = value[value.index(after: close)...]
-            return (host, rest.hasPrefix(":") ? Int(rest.dropFirst()) : nil)
+    static func splitHost(_ value: UnsafeRawBufferPointer) -> (UnsafeRawBufferPointer, Int?) {
+        if value.first == UInt8(ascii: "["), let close = value.firstIndex(of: UInt8(ascii: "]")) {
+            let host = UnsafeRawBufferPointer(rebasing: value[1..<close])
+            return (host, close + 1 < value.count && value[close + 1] == UInt8(ascii: ":") ? decimal(value[(close + 2)...]) : nil)
         }
-        if let colon = value.lastIndex(of: ":") {
-            return (String(value[..<colon]), Int(value[value.index(after: colon)...]))
+        if let colon = value.lastIndex(of: UInt8(ascii: ":")) {
+            return (UnsafeRawBufferPointer(rebasing: value[..<colon]), decimal(value[(colon + 1)...]))
         }
         return (value, nil)
     }
 
-    static func clientAddress(_ r: RequestRecord) -> String {
-        var peer = PeerAddress()
-        peer.isIPv6 = r.peerIPv6
-        peer.v4 = r.peerV4
-        peer.v6 = r.peerV6
-        return peer.host
+    static func decimal(_ digits: Slice<UnsafeRawBufferPointer>) -> Int? {
+        guard !digits.isEmpty, digits.count <= 5 else { return nil }
+        var n = 0
+        for d in digits {
+            guard d >= UInt8(ascii: "0"), d <= UInt8(ascii: "9") else { return nil }
+            n = n * 10 + Int(d - UInt8(ascii: "0"))
+        }
+        return n
     }
+
+    static func equals(_ text: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        text.utf8.count == bytes.count && text.utf8.elementsEqual(bytes)
+    }
+}
+
+/// "/" in static memory, for absolute-form targets without a path.
+enum TargetRoot {
+    nonisolated(unsafe) static let slash = UnsafeRawBufferPointer(start: ("/" as StaticString).utf8Start, count: 1)
 }

@@ -63,15 +63,28 @@ final class SpanPipeline: Sendable {
         return try OTLPExporter(configuration: configuration)
     }
 
-    /// Called by the drain thread for every finished request.
-    func consume(_ record: RequestRecord, builder: SpanBuilder) {
+    /// What one drain pass uses for every record: the exporter and rules as of its start, and the
+    /// names of the snapshot it runs with. Nil when nothing is exported.
+    func sink(snapshot: RuntimeSnapshot?) -> Sink? {
         let (exporter, policy) = current.withLock { ($0.exporter, $0.policy) }
-        guard let exporter, let reason = policy.reason(for: record) else { return }
-        exporter.enqueue(builder.spans(for: record, reason: reason))
+        guard let exporter else { return nil }
+        return Sink(exporter: exporter, policy: policy, builder: SpanBuilder(snapshot: snapshot))
     }
 
-    /// Whether any exporter is configured (the drain skips building spans otherwise).
-    var isExporting: Bool { current.withLock { $0.exporter != nil } }
+    struct Sink {
+        let exporter: OTLPExporter
+        let policy: SpanExportPolicy
+        let builder: SpanBuilder
+
+        /// Called by the drain thread for every finished request: its spans are written straight
+        /// into the wire format and queued together (or dropped together when the queue is full).
+        func consume(_ record: RequestRecord) {
+            guard let reason = policy.reason(for: record) else { return }
+            var writer = SpanBatchWriter(capacity: 1024 + record.attemptLog.count * 512)
+            builder.write(record, reason: reason, into: &writer)
+            exporter.enqueue(writer.finish())
+        }
+    }
 
     /// Applies a reloaded `telemetry:` section: rules at once; a new exporter when the collector,
     /// resource or batching changed (the old one gets a second to flush).

@@ -18,10 +18,10 @@ public enum AttemptOutcome: UInt8, Sendable {
     /// The client went away, or the response could not be completed towards it.
     case aborted
 
-    /// The `error.type` of the attempt's CLIENT span (empty when it succeeded with a non-5xx).
-    public var errorType: String {
+    /// The `error.type` of a failed attempt's CLIENT span (nil when a response arrived).
+    public var errorTypeStatic: StaticString? {
         switch self {
-        case .pending, .response: ""
+        case .pending, .response: nil
         case .connectFailed: "connect_failed"
         case .connectTimeout: "connect_timeout"
         case .timeout: "timeout"
@@ -31,6 +31,9 @@ public enum AttemptOutcome: UInt8, Sendable {
         case .aborted: "aborted"
         }
     }
+
+    /// The same as text (empty when a response arrived), for logs and metric labels.
+    public var errorType: String { errorTypeStatic.map { $0.description } ?? "" }
 }
 
 /// One attempt: its CLIENT span id (the parent-id in the `traceparent` the upstream saw), where

@@ -14,7 +14,7 @@ enum OTLPWireEncoder {
 
     /// The request around spans already encoded as `ScopeSpans.spans` entries.
     static func request(resource: TelemetryResource, chunks: [EncodedSpans]) -> [UInt8] {
-        var w = ProtobufWriter(capacity: 256 + chunks.reduce(0) { $0 + $1.bytes.count })
+        let w = ProtobufWriter(capacity: 256 + chunks.reduce(0) { $0 + $1.bytes.count })
         // ExportTraceServiceRequest.resource_spans = 1
         w.message(1) { w in
             // ResourceSpans.resource = 1 { attributes = 1 }

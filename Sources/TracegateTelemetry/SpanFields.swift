@@ -47,9 +47,7 @@ public struct SpanFields {
         attribute(key) { w in
             let at = w.openMessage(1)
             var composer = StringComposer(w: w)
-            w = ProtobufWriter(capacity: 0)
             compose(&composer)
-            w = composer.w
             w.closeMessage(at)
         }
     }

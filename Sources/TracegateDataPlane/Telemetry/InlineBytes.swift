@@ -3,7 +3,9 @@
 /// Up to `capacity` bytes kept inline (truncated beyond), for methods, paths and ids in request
 /// records that cross from a worker to the control side by copy.
 public struct InlineBytes<let capacity: Int>: Sendable {
-    private var storage: InlineArray<capacity, UInt8> = InlineArray(repeating: 0)
+    // Inlinable accessors: readers live in other modules (the control side reads every record),
+    // and an unspecialised generic call costs a metadata lookup each time.
+    @usableFromInline var storage: InlineArray<capacity, UInt8> = InlineArray(repeating: 0)
     public private(set) var count: Int = 0
     public private(set) var truncated = false
 
@@ -17,6 +19,7 @@ public struct InlineBytes<let capacity: Int>: Sendable {
     }
 
     /// Calls `body` with the stored bytes.
+    @inlinable
     public func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
         withUnsafeBytes(of: storage) { body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
     }

@@ -47,6 +47,10 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Retry, budget, breaker, outlier-ejection and mirror-selection policy: pure, clock-injected
+        // state owned by one worker, standard library only.
+        .target(name: "TracegateResilience", swiftSettings: strict),
+
         // The epoll data plane: workers, connections, exchanges, upstream pools.
         .target(
             name: "TracegateDataPlane",
@@ -100,6 +104,7 @@ let package = Package(
 
         .testTarget(name: "TracegateTestSupportTests", dependencies: ["TracegateTestSupport"]),
         .testTarget(name: "TracegateHTTPTests", dependencies: ["TracegateHTTP"]),
+        .testTarget(name: "TracegateResilienceTests", dependencies: ["TracegateResilience", "TracegateContext"]),
         .testTarget(
             name: "TracegateTelemetryTests",
             dependencies: [

@@ -47,7 +47,7 @@ final class AccessLog: Sendable {
         let snapshot = state.snapshot
         let routes = snapshot?.routes
         let details = dataPlane.debugDetails
-        let spanSink = spans.sink(snapshot: snapshot)
+        var spanSink = spans.sink(snapshot: snapshot)
         for ring in dataPlane.rings {
             index.withBatch { add in
                 ring.drain { record in
@@ -61,6 +61,7 @@ final class AccessLog: Sendable {
                 }
             }
         }
+        spanSink?.flush()
         sink.flush()
     }
 

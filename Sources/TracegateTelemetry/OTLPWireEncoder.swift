@@ -13,24 +13,44 @@ enum OTLPWireEncoder {
     }
 
     /// The request around spans already encoded as `ScopeSpans.spans` entries.
+    ///
+    /// The envelope's lengths are computed up front (the spans' size is known), so the batch —
+    /// hundreds of kilobytes — is copied once instead of being shifted when each enclosing
+    /// message's length turns out to need more than one byte.
     static func request(resource: TelemetryResource, chunks: [EncodedSpans]) -> [UInt8] {
-        let w = ProtobufWriter(capacity: 256 + chunks.reduce(0) { $0 + $1.bytes.count })
-        // ExportTraceServiceRequest.resource_spans = 1
-        w.message(1) { w in
-            // ResourceSpans.resource = 1 { attributes = 1 }
-            w.message(1) { w in keyValues(1, resource.attributes, &w) }
-            // ResourceSpans.scope_spans = 2
-            w.message(2) { w in
-                // ScopeSpans.scope = 1 { name = 1, version = 2 }
-                w.message(1) { w in
-                    w.string(1, resource.scopeName)
-                    w.string(2, resource.scopeVersion)
-                }
-                // ScopeSpans.spans = 2, already framed
-                for chunk in chunks { chunk.bytes.withUnsafeBytes { w.raw($0) } }
-            }
+        // ResourceSpans.resource = 1 { attributes = 1 }, ScopeSpans.scope = 1 { name = 1, version = 2 }
+        let head = ProtobufWriter(capacity: 512)
+        head.message(1) { w in keyValues(1, resource.attributes, &w) }
+        let resourceBytes = head.bytes
+        let scope = ProtobufWriter(capacity: 128)
+        scope.message(1) { w in
+            w.string(1, resource.scopeName)
+            w.string(2, resource.scopeVersion)
         }
+        let scopeBytes = scope.bytes
+        let spansSize = chunks.reduce(0) { $0 + $1.bytes.count }
+        let scopeSpansSize = scopeBytes.count + spansSize
+        let resourceSpansSize = resourceBytes.count + 1 + varintSize(scopeSpansSize) + scopeSpansSize
+
+        let w = ProtobufWriter(capacity: resourceSpansSize + 16)
+        w.tag(1, .lengthDelimited)                     // ExportTraceServiceRequest.resource_spans
+        w.varint(UInt64(resourceSpansSize))
+        resourceBytes.withUnsafeBytes { w.raw($0) }    // ResourceSpans.resource
+        w.tag(2, .lengthDelimited)                     // ResourceSpans.scope_spans
+        w.varint(UInt64(scopeSpansSize))
+        scopeBytes.withUnsafeBytes { w.raw($0) }       // ScopeSpans.scope
+        for chunk in chunks { chunk.bytes.withUnsafeBytes { w.raw($0) } }  // ScopeSpans.spans, framed
         return w.bytes
+    }
+
+    static func varintSize(_ value: Int) -> Int {
+        var n = 1
+        var v = UInt64(value) >> 7
+        while v > 0 {
+            n += 1
+            v >>= 7
+        }
+        return n
     }
 
     static func span(_ s: SpanData, _ w: inout ProtobufWriter) {

@@ -71,18 +71,36 @@ final class SpanPipeline: Sendable {
         return Sink(exporter: exporter, policy: policy, builder: SpanBuilder(snapshot: snapshot))
     }
 
+    /// Collects the spans of one drain pass into shared buffers and queues them in chunks of up
+    /// to `chunkSpans` spans: one buffer, one lock and one copy per chunk instead of per request
+    /// (a chunk is kept or dropped whole, so chunks stay well under the queue's capacity).
     struct Sink {
         let exporter: OTLPExporter
         let policy: SpanExportPolicy
         let builder: SpanBuilder
+        var writer = SpanBatchWriter(capacity: 64 * 1024)
+
+        init(exporter: OTLPExporter, policy: SpanExportPolicy, builder: SpanBuilder) {
+            self.exporter = exporter
+            self.policy = policy
+            self.builder = builder
+        }
+
+        var chunkSpans: Int { max(2, min(256, exporter.configuration.maxQueueSize / 8)) }
 
         /// Called by the drain thread for every finished request: its spans are written straight
-        /// into the wire format and queued together (or dropped together when the queue is full).
-        func consume(_ record: RequestRecord) {
+        /// into the wire format.
+        mutating func consume(_ record: RequestRecord) {
             guard let reason = policy.reason(for: record) else { return }
-            var writer = SpanBatchWriter(capacity: 1024 + record.attemptLog.count * 512)
             builder.write(record, reason: reason, into: &writer)
+            if writer.count >= chunkSpans { flush() }
+        }
+
+        /// Queues what the pass wrote so far.
+        mutating func flush() {
+            guard writer.count > 0 else { return }
             exporter.enqueue(writer.finish())
+            writer = SpanBatchWriter(capacity: 64 * 1024)
         }
     }
 

@@ -15,7 +15,7 @@ enum AccessLogLine {
         r.correlationID.withBytes { j.string("correlation_id", $0) }
         r.sessionID.withBytes { j.string("session_id", $0) }
         if r.sessionStart { j.bool("session_start", true) }
-        if r.peerIPv6 { j.string("client_address", clientAddress(r)) } else { j.ipv4("client_address", r.peerV4) }
+        if r.peerIPv6 { j.string("client_address", r.peer.host) } else { j.ipv4("client_address", r.peerV4) }
         j.bool("trusted", r.trusted)
         r.method.withBytes { j.string("method", $0) }
         r.path.withBytes { j.string("path", $0) }
@@ -25,16 +25,15 @@ enum AccessLogLine {
             j.string("route", "")
         }
         j.int("status", r.status)
-        if !r.hasEndpoint {
-            j.string("upstream", "")
-        } else if let v4 = r.endpoint.ipv4 {
-            j.ipv4("upstream", v4, port: UInt16(r.endpoint.port))
+        let last = r.attemptLog.count > 0 ? r.attemptLog[r.attemptLog.count - 1] : nil
+        if let last {
+            if last.endpoint.isIPv6 { j.string("upstream", last.endpoint.description) } else { j.ipv4("upstream", last.endpoint.v4, port: last.endpoint.port) }
         } else {
-            j.string("upstream", r.endpoint.description)
+            j.string("upstream", "")
         }
         j.int("attempts", r.attempts)
         j.millis("duration_ms", nanos: r.totalNanos)
-        j.millis("upstream_ms", nanos: r.upstreamHeadNanos)
+        j.millis("upstream_ms", nanos: last.map { $0.headOffsetNanos > 0 ? $0.headOffsetNanos &- $0.startOffsetNanos : 0 } ?? 0)
         j.uint("bytes_in", r.bytesIn)
         j.uint("bytes_out", r.bytesOut)
         j.bool("debug", r.debug)
@@ -71,14 +70,5 @@ enum AccessLogLine {
                 j.end()
             }
         }
-    }
-
-    /// An IPv6 client's address (IPv4 ones are written as digits directly).
-    static func clientAddress(_ r: RequestRecord) -> String {
-        var groups: [String] = []
-        for half in [r.peerV6.0, r.peerV6.1] {
-            for k in stride(from: 48, through: 0, by: -16) { groups.append(String((half >> UInt64(k)) & 0xFFFF, radix: 16)) }
-        }
-        return groups.joined(separator: ":")
     }
 }

@@ -39,7 +39,8 @@ extension Integration {
             #expect(client.traceID == server.traceID)
             #expect(client.parentSpanID == server.spanID)
             #expect(client.spanID == upstream.parentID, "the CLIENT span is the parent the upstream saw")
-            if let response = Wire.traceparent(result.header("traceresponse")) { #expect(response.parentID == server.spanID) }
+            let response = try #require(Wire.traceparent(result.header("traceresponse")), "a trusted client gets traceresponse")
+            #expect(response.parentID == server.spanID, "traceresponse names the SERVER span")
 
             #expect(server.name == "GET /*")
             #expect(server.attributes["http.request.method"] == .string("GET"))

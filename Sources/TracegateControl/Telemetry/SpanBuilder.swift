@@ -55,11 +55,7 @@ struct SpanBuilder {
                     if host.count > 0 { s.attribute("server.address", host) }
                     s.attribute("server.port", int: Int64(port ?? Int(r.listenerPort)))
                 }
-                var client = PeerAddress()
-                client.isIPv6 = r.peerIPv6
-                client.v4 = r.peerV4
-                client.v6 = r.peerV6
-                Self.address("client.address", client, into: &s)
+                Self.address("client.address", r.peer, into: &s)
                 s.attribute("network.protocol.version", r.httpMinor == 0 ? "1.0" as StaticString : "1.1")
                 if r.userAgent.count > 0 { r.userAgent.withBytes { s.attribute("user_agent.original", $0) } }
                 if r.status > 0 { s.attribute("http.response.status_code", int: Int64(r.status)) }

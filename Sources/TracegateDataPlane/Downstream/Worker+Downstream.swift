@@ -99,12 +99,14 @@ extension Worker {
 
         // Route, then the edge and the upstream head, then the verdicts: even a 404 or 413 carries
         // the request's correlation id.
-        let route = matchRoute(fd)
+        // Host and path are found once: routing and the request record both use them.
+        let (host, path) = hostAndPath(d.pointee.inBuf.readable)
+        let route = matchRoute(host: host, path: path)
         if let route {
             d.pointee.exchange.routeIndex = route
             d.pointee.exchange.routeSlot = Int32(truncatingIfNeeded: snapshot.routes[route].metricSlot)
         }
-        recordRequestHead(fd)
+        recordRequestHead(fd, host: host)
         writeUpstreamHead(fd)
         if case .contentLength(let n) = requestHead.framing, snapshot.maxRequestBodyBytes > 0, n > snapshot.maxRequestBodyBytes {
             fail(fd, ProxyError(kind: .bodyTooLarge))

@@ -3,12 +3,10 @@ import TracegateConfig
 import TracegateHTTP
 
 extension Worker {
-    /// First route whose host and path prefix match, or nil. Works on the head's bytes in place:
-    /// host compared case-insensitively without its port, path prefix compared byte-wise.
-    func matchRoute(_ fd: Int32) -> Int? {
-        let d = table[fd]
-        let buffer = d.pointee.inBuf.readable
-        let (host, path) = hostAndPath(buffer)
+    /// First route whose host and path prefix match, or nil. Works on the head's bytes in place
+    /// (views from `hostAndPath`): host compared case-insensitively without its port, path prefix
+    /// compared byte-wise.
+    func matchRoute(host: UnsafeRawBufferPointer, path: UnsafeRawBufferPointer) -> Int? {
         // Fields are read in place: binding `routes[i]` would copy the struct (and retain its String
         // and array) for every route tried, on every request.
         return snapshot.routes.withUnsafeBufferPointer { routes in

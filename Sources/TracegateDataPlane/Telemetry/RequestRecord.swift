@@ -1,5 +1,4 @@
 // RequestRecord: one finished exchange as plain values, for the access log and request ring.
-import Glibc
 import TracegateContext
 import TracegateHTTP
 
@@ -8,11 +7,8 @@ import TracegateHTTP
 public struct RequestRecord: Sendable {
     public var wallStartNanos: UInt64 = 0
     public var totalNanos: UInt64 = 0
-    /// From the upstream attempt's start to its response head (0 when none).
-    public var upstreamHeadNanos: UInt64 = 0
     public var traceID = TraceID(hi: 0, lo: 0)
     public var serverSpanID = SpanID(0)
-    public var clientSpanID = SpanID(0)
     public var parentSpanID = SpanID(0)
     public var sampled = false
     public var traceOrigin: UInt8 = 0
@@ -25,8 +21,6 @@ public struct RequestRecord: Sendable {
     public var routeIndex: Int = -1
     public var snapshotVersion: Int = 0
     public var listenerIndex: Int = 0
-    public var hasEndpoint = false
-    public var endpoint = SocketAddress(storage: sockaddr_storage())
     public var peerIPv6 = false
     public var peerV4: UInt32 = 0
     public var peerV6: (UInt64, UInt64) = (0, 0)
@@ -51,8 +45,19 @@ public struct RequestRecord: Sendable {
     public var linkTraceID = TraceID(hi: 0, lo: 0)
     public var linkSpanID = SpanID(0)
     public var linkSampled = false
-    /// The upstream attempts, in order (CLIENT spans).
+    /// The upstream attempts, in order (CLIENT spans); the last one is the access log's
+    /// `upstream` and `upstream_ms`.
     public var attemptLog = AttemptLog()
 
     public init() {}
+
+    /// The client's address as one value (for formatting on the control side).
+    public var peer: PeerAddress {
+        var p = PeerAddress()
+        p.isIPv6 = peerIPv6
+        p.v4 = peerV4
+        p.v6 = peerV6
+        p.port = peerPort
+        return p
+    }
 }

@@ -3,9 +3,9 @@ import TracegateContext
 import TracegateHTTP
 
 extension Worker {
-    /// Copies the facts that live in the request head (method, path, user agent) into the exchange's
-    /// record while the head's bytes are still in the buffer.
-    func recordRequestHead(_ fd: Int32) {
+    /// Copies the facts that live in the request head (method, path, host, user agent) into the
+    /// exchange's record while the head's bytes are still in the buffer.
+    func recordRequestHead(_ fd: Int32, host: UnsafeRawBufferPointer) {
         let d = table[fd]
         d.pointee.record.userAgent = InlineBytes()
         let source = d.pointee.inBuf.readable
@@ -17,7 +17,7 @@ extension Worker {
             let v = requestHead.headers[ua].value
             d.pointee.record.userAgent.set(UnsafeRawBufferPointer(rebasing: source[v.start..<v.end]))
         }
-        d.pointee.record.host.set(hostAndPath(source).0)
+        d.pointee.record.host.set(host)
         d.pointee.record.httpMinor = requestHead.version == .http1_0 ? 0 : 1
         let listener = d.pointee.listenerIndex
         d.pointee.record.listenerPort = listener < listenerPorts.count ? listenerPorts[listener] : 0
@@ -39,13 +39,10 @@ extension Worker {
         let trusted = d.pointee.trusted
         let version = snapshot.version
         let now = self.now
-        let endpoint = x.poolIndex >= 0 ? pools.pools[x.poolIndex].address : nil
         let pushed = ring.push { r in
             r = d.pointee.record
             r.wallStartNanos = x.startWallNanos
             r.totalNanos = now &- x.startNanos
-            r.upstreamHeadNanos = x.responseHeadNanos > x.upstreamStartNanos && x.upstreamStartNanos > 0
-                ? x.responseHeadNanos - x.upstreamStartNanos : 0
             if let e = x.edge {
                 r.traceID = e.traceID
                 r.serverSpanID = e.serverSpanID
@@ -73,17 +70,12 @@ extension Worker {
                 r.sessionStart = false
                 r.hasLink = false
             }
-            r.clientSpanID = x.clientSpanID
             r.status = x.status
             r.attempts = x.attempts
             r.trusted = trusted
             r.routeIndex = x.routeIndex
             r.snapshotVersion = version
             r.listenerIndex = listener
-            if let endpoint {
-                r.hasEndpoint = true
-                r.endpoint = endpoint
-            }
             r.peerIPv6 = peer.isIPv6
             r.peerV4 = peer.v4
             r.peerV6 = peer.v6

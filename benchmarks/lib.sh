@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared helpers for the Tracegate benchmark scripts (h1.sh, syscalls.sh, profile.sh).
+# Shared helpers for the Tracegate benchmark scripts (h1.sh, h2.sh, syscalls.sh, profile.sh).
 #
 # Source it; do not run it. Everything it starts is recorded and killed by the EXIT trap that
 # bench_init installs, and all state lives in one `mktemp -d` directory ($BENCH_DIR).

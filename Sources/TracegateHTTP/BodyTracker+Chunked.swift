@@ -11,16 +11,26 @@ extension BodyTracker {
   /// exactly where the grammar has it (bare LF → ``HTTPParseError/Kind/bareLineFeed``, anything else →
   /// ``HTTPParseError/Kind/invalidChunkTerminator``), trailer fields validated like header fields.
   /// Chunk data is skipped in bulk; everything else is one switch per byte.
+  ///
+  /// Payload spans go to `payload` when `Mode.reportsPayload`. When `Mode.reportsTrailers`, the bytes of
+  /// the trailer-section (the field lines with their CRLFs, not the final CRLF) go to `trailer` in order,
+  /// one span per contiguous run inside `p`.
   /// - Returns: bytes of `p` that belong to the body (stops right after the final CRLF).
-  mutating func consumeChunked(
-    _ p: UnsafeRawPointer, _ n: Int, _ payload: (UnsafeRawBufferPointer) -> Void
+  mutating func consumeChunked<Mode: BodySpanMode>(
+    _ p: UnsafeRawPointer, _ n: Int, _ payload: (UnsafeRawBufferPointer) -> Void,
+    _ trailer: (UnsafeRawBufferPointer) -> Void, _ mode: Mode.Type
   ) throws(HTTPParseError) -> Int {
+    // Start in `p` of the trailer bytes not yet reported, -1 when outside the trailer-section.
+    var trailerStart = -1
+    if Mode.reportsTrailers && (phase == .trailerName || phase == .trailerValue || phase == .trailerLF) {
+      trailerStart = 0
+    }
     var i = 0
     while i < n {
       if phase == .data {
         let available = UInt64(n - i)
         let take = remaining < available ? Int(remaining) : n - i
-        payload(UnsafeRawBufferPointer(start: p + i, count: take))
+        if Mode.reportsPayload { payload(UnsafeRawBufferPointer(start: p + i, count: take)) }
         payloadBytes &+= UInt64(take)
         remaining -= UInt64(take)
         i += take
@@ -146,12 +156,17 @@ extension BodyTracker {
         extensionBytes = 0
       case .trailerLineStart:
         if b == ASCII.cr {
+          if Mode.reportsTrailers && trailerStart >= 0 {
+            trailer(UnsafeRawBufferPointer(start: p + trailerStart, count: i - 1 - trailerStart))
+            trailerStart = -1
+          }
           phase = .finalLF
           break
         }
         if ASCII.isWhitespace(b) { throw HTTPParseError(.obsFold) }
         if !ASCII.isTokenChar(b) { throw HTTPParseError(.invalidHeaderName) }
         try countTrailer()
+        if Mode.reportsTrailers && trailerStart < 0 { trailerStart = i - 1 }
         phase = .trailerName
       case .trailerName:
         try countTrailer()
@@ -178,6 +193,9 @@ extension BodyTracker {
       case .done, .fixed, .untilClose, .data:
         return i - 1  // unreachable: handled before the switch or by the caller
       }
+    }
+    if Mode.reportsTrailers && trailerStart >= 0 {
+      trailer(UnsafeRawBufferPointer(start: p + trailerStart, count: i - trailerStart))
     }
     return i
   }

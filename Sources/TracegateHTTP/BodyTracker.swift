@@ -61,7 +61,7 @@ public struct BodyTracker: Sendable {
   /// Looks at the next raw bytes of the message and returns how many of them belong to this body
   /// (≤ `buffer.count`). Bytes beyond the returned count belong to the next message.
   public mutating func consume(_ buffer: UnsafeRawBufferPointer) throws(HTTPParseError) -> Int {
-    try consume(buffer) { _ in }
+    try consume(buffer, { _ in }, { _ in }, SkipsSpans.self)
   }
 
   /// Like ``consume(_:)``, also reporting every span of payload (de-chunked data) inside `buffer` to
@@ -69,24 +69,36 @@ public struct BodyTracker: Sendable {
   public mutating func consume(
     _ buffer: UnsafeRawBufferPointer, payload: (UnsafeRawBufferPointer) -> Void
   ) throws(HTTPParseError) -> Int {
+    try consume(buffer, payload, { _ in }, ReportsPayload.self)
+  }
+
+  /// The body of the three public `consume` variants. `Mode` is a compile-time switch: each variant gets
+  /// its own specialisation in which the reporting it does not do folds away, so ``consume(_:)`` (the data
+  /// plane's per-read call) and ``consume(_:payload:)`` keep the code they had before trailer reporting
+  /// existed: no trailer branch, no extra call (checked in the release assembly).
+  @inline(__always)
+  mutating func consume<Mode: BodySpanMode>(
+    _ buffer: UnsafeRawBufferPointer, _ payload: (UnsafeRawBufferPointer) -> Void,
+    _ trailer: (UnsafeRawBufferPointer) -> Void, _ mode: Mode.Type
+  ) throws(HTTPParseError) -> Int {
     guard let p = buffer.baseAddress, buffer.count > 0 else { return 0 }
     let n = buffer.count
     switch phase {
     case .done:
       return 0
     case .untilClose:
-      payload(buffer)
+      if Mode.reportsPayload { payload(buffer) }
       payloadBytes &+= UInt64(n)
       return n
     case .fixed:
       let take = remaining < UInt64(n) ? Int(remaining) : n
-      payload(UnsafeRawBufferPointer(start: p, count: take))
+      if Mode.reportsPayload { payload(UnsafeRawBufferPointer(start: p, count: take)) }
       payloadBytes &+= UInt64(take)
       remaining -= UInt64(take)
       if remaining == 0 { phase = .done }
       return take
     default:
-      return try consumeChunked(p, n, payload)
+      return try consumeChunked(p, n, payload, trailer, mode)
     }
   }
 }

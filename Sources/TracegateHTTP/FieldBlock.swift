@@ -19,9 +19,9 @@ public struct FieldBlock: Sendable {
   }
 
   /// Names and values back to back.
-  public private(set) var bytes: [UInt8] = []
+  public internal(set) var bytes: [UInt8] = []
   /// The fields, in order.
-  public private(set) var entries: [Entry] = []
+  public internal(set) var entries: [Entry] = []
 
   public init() {}
 

@@ -125,6 +125,14 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        .testTarget(
+            name: "TracegateTLSTests",
+            dependencies: [
+                "TracegateTLS", "TracegateTestSupport",
+                // Links swift-crypto's BoringSSL next to the system OpenSSL, as `tracegate` does.
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "TracegateContextTests", dependencies: ["TracegateContext"]),
         .testTarget(name: "TracegateConfigTests", dependencies: ["TracegateConfig"]),
         .testTarget(name: "TracegateDataPlaneTests", dependencies: ["TracegateDataPlane", "TracegateHTTP"]),

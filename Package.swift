@@ -58,6 +58,19 @@ let package = Package(
             swiftSettings: hotPath
         ),
 
+        // System OpenSSL 3.0 (Debian libssl-dev) with static inline wrappers for the macros Swift
+        // cannot import. Distinct from swift-crypto's BoringSSL, whose symbols are all prefixed.
+        .systemLibrary(
+            name: "CTracegateOpenSSL",
+            path: "Sources/CTracegateOpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+
+        // TLS for the data plane: server/client contexts (ALPN, SNI, resumption) and a POD
+        // connection handle driven by the epoll workers with non-blocking sockets.
+        .target(name: "TracegateTLS", dependencies: ["CTracegateOpenSSL"], swiftSettings: hotPath),
+
         // Span export over OTLP/HTTP protobuf, on its own control-side thread (generated OTLP code
         // committed under Generated/; see its README).
         .target(
@@ -110,6 +123,14 @@ let package = Package(
             dependencies: [
                 "TracegateTelemetry", "TracegateTestSupport", "TracegateContext",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        .testTarget(
+            name: "TracegateTLSTests",
+            dependencies: [
+                "TracegateTLS", "TracegateTestSupport",
+                // Links swift-crypto's BoringSSL next to the system OpenSSL, as `tracegate` does.
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(name: "TracegateContextTests", dependencies: ["TracegateContext"]),

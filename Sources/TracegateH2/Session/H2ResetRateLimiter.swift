@@ -3,11 +3,12 @@
 /// The same token bucket nghttp2 ≥ 1.57 (and Debian's 1.52 backport) keeps for RST_STREAM, run by the
 /// session itself so that the flood is caught inside the frame callback.
 ///
-/// Why not only nghttp2's: on exhaustion nghttp2 queues GOAWAY(INTERNAL_ERROR, last stream id) and keeps
-/// going — `nghttp2_session_mem_recv` returns success, further frames in the same input are still
-/// processed and new streams are accepted until that GOAWAY is actually written, and nothing tells the
-/// application. Here exhaustion fails the callback, which stops processing the input at once, and the
-/// session answers GOAWAY(ENHANCE_YOUR_CALM) (RFC 9113 §7: "excessive load").
+/// Why not only nghttp2's: on exhaustion nghttp2 queues GOAWAY(INTERNAL_ERROR, last received stream) and
+/// keeps going — `nghttp2_session_mem_recv` returns success, the rest of the input is still processed
+/// and new streams are accepted (and reported) until that GOAWAY is actually written, and nothing tells
+/// the application (tested in `H2LibraryBehaviourTests`). Here exhaustion fails the callback, which stops
+/// processing the input at once, and the session answers GOAWAY(ENHANCE_YOUR_CALM) (RFC 9113 §7:
+/// "excessive load").
 ///
 /// Semantics match `nghttp2_ratelim`: starts with `burst` tokens; every call to ``allow(now:)`` first adds
 /// `rate` tokens per whole second elapsed (capped at `burst`), then takes one, failing when none is left.

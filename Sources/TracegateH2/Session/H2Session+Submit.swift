@@ -50,8 +50,17 @@ extension H2Session {
   /// Queues a request (`fields` include `:method`, `:scheme`, `:authority`, `:path`; RFC 9113 §8.3.1) on
   /// a new stream and returns its id. Without `endStream`, the body follows through
   /// ``appendBody(stream:_:)`` and ``finishBody(stream:trailers:)``.
+  ///
+  /// Fails with nghttp2's NGHTTP2_ERR_START_STREAM_NOT_ALLOWED after GOAWAY (sent or received) or once
+  /// stream ids are exhausted, and with NGHTTP2_ERR_PROTO on the server role. Above the peer's concurrency
+  /// limit the request is accepted and waits inside nghttp2 until a stream closes; check
+  /// ``canOpenStream`` first to avoid that.
   public func submitRequest(fields: FieldBlock, endStream: Bool) -> Result<Int32, H2Error> {
     if let failure { return .failure(failure) }
+    guard role == .client else { return .failure(.library(Int(NGHTTP2_ERR_PROTO.rawValue))) }
+    guard shutdown == .open, nghttp2_session_check_request_allowed(session) != 0 else {
+      return .failure(.library(Int(NGHTTP2_ERR_START_STREAM_NOT_ALLOWED.rawValue)))
+    }
     let index = streams.allocate(stream: 0)
     var provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil), read_callback: H2Callbacks.readBody)
     let userData = H2StreamTable.userData(index)

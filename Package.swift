@@ -47,6 +47,21 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // libnghttp2 1.52 (Debian bookworm) as a system library; the shim header holds what Swift cannot import.
+        .systemLibrary(
+            name: "CNghttp2",
+            path: "Sources/CNghttp2",
+            pkgConfig: "libnghttp2",
+            providers: [.apt(["libnghttp2-dev"])]
+        ),
+
+        // The HTTP/2 session layer over nghttp2: bytes in, events out, frames pulled by the data plane.
+        .target(
+            name: "TracegateH2",
+            dependencies: ["CNghttp2", "TracegateHTTP"],
+            swiftSettings: hotPath
+        ),
+
         // Retry, budget, breaker, outlier-ejection and mirror-selection policy: pure, clock-injected
         // state owned by one worker, standard library only.
         .target(name: "TracegateResilience", swiftSettings: strict),
@@ -117,6 +132,7 @@ let package = Package(
 
         .testTarget(name: "TracegateTestSupportTests", dependencies: ["TracegateTestSupport"]),
         .testTarget(name: "TracegateHTTPTests", dependencies: ["TracegateHTTP"]),
+        .testTarget(name: "TracegateH2Tests", dependencies: ["TracegateH2", "TracegateHTTP", "CNghttp2"]),
         .testTarget(name: "TracegateResilienceTests", dependencies: ["TracegateResilience", "TracegateContext"]),
         .testTarget(
             name: "TracegateTelemetryTests",

@@ -35,6 +35,7 @@ struct DefaultsTests {
         #expect(config.limits.maxURILength == 8_192)
         #expect(config.limits.maxRequestBodyBytes == 1_073_741_824)
         #expect(config.limits.maxConnections == 10_000)
+        #expect(config.limits.http2 == HTTP2LimitsConfiguration())
 
         #expect(config.timeouts.headerRead == .seconds(10))
         #expect(config.timeouts.keepaliveIdle == .seconds(60))

@@ -17,6 +17,7 @@ struct DocumentationTests {
         ("clusters", ClusterConfiguration.keys),
         ("clusters.pool", PoolConfiguration.keys),
         ("limits", LimitsConfiguration.keys),
+        ("limits.http2", HTTP2LimitsConfiguration.keys),
         ("timeouts", TimeoutsConfiguration.keys),
         ("context", ContextConfiguration.keys),
         ("context.correlation", CorrelationConfiguration.keys),

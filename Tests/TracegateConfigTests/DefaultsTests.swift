@@ -17,6 +17,8 @@ struct DefaultsTests {
         #expect(listener.trustedCIDRs.map(\.description) == ["127.0.0.0/8", "::1/128"])
         #expect(listener.untrustedTraceparent == .restart)
         #expect(listener.traceresponse == .trusted)
+        #expect(listener.tls == nil)
+        #expect(listener.http2 == true)
 
         let route = try #require(config.routes.first)
         #expect(route.name == "route-0")

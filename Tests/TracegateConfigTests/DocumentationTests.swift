@@ -12,6 +12,8 @@ struct DocumentationTests {
         ("top level", TracegateConfiguration.keys),
         ("admin", AdminConfiguration.keys),
         ("listeners", ListenerConfiguration.keys),
+        ("listeners.tls", ListenerTLSConfiguration.keys),
+        ("listeners.tls.sni", SNICertificateConfiguration.keys),
         ("routes", RouteConfiguration.keys),
         ("routes.match", RouteConfiguration.matchKeys),
         ("clusters", ClusterConfiguration.keys),

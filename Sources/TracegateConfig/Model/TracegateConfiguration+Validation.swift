@@ -15,6 +15,7 @@ enum Validation {
         uniqueNames(routes, what: "route", name: \.name, &diagnostics)
         uniqueNames(clusters, what: "cluster", name: \.name, &diagnostics)
         listenerAddresses(listeners, &diagnostics)
+        listenerProtocols(listeners, &diagnostics)
         for listener in listeners {
             let address = listener.value.address
             guard let reason = conflict(admin.address, address, owner: listener.path) else { continue }
@@ -71,6 +72,21 @@ enum Validation {
                 listener.report("address", reason, &diagnostics)
                 break
             }
+        }
+    }
+
+    /// `http2: false` with `h2` written in `tls.alpn`: the two keys contradict each other, and
+    /// silently dropping `h2` would hide which one the operator meant. (Without `alpn` the default
+    /// already follows `http2`.)
+    private static func listenerProtocols(
+        _ listeners: [Decoded<ListenerConfiguration>],
+        _ diagnostics: inout Diagnostics
+    ) {
+        for listener in listeners where !listener.value.http2 {
+            guard let tls = listener.value.tls, tls.alpn.contains(.h2),
+                let alpnField = listener.mapping["tls"]?.child("alpn")
+            else { continue }
+            alpnField.report("lists h2 but http2 is false (remove h2, or set http2: true)", &diagnostics)
         }
     }
 

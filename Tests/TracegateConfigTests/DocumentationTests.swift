@@ -18,6 +18,8 @@ struct DocumentationTests {
         ("routes.match", RouteConfiguration.matchKeys),
         ("clusters", ClusterConfiguration.keys),
         ("clusters.pool", PoolConfiguration.keys),
+        ("clusters.tls", UpstreamTLSConfiguration.keys),
+        ("clusters.http2", UpstreamHTTP2Configuration.keys),
         ("limits", LimitsConfiguration.keys),
         ("limits.http2", HTTP2LimitsConfiguration.keys),
         ("timeouts", TimeoutsConfiguration.keys),

@@ -33,7 +33,7 @@ extension TracegateConfiguration {
             ListenerConfiguration.decode(field, index: index, files, &diagnostics)
         }
         let clusters = decodeList(mapping, "clusters", what: "cluster", &diagnostics) { field, _, diagnostics in
-            ClusterConfiguration.decode(field, &diagnostics)
+            ClusterConfiguration.decode(field, files, &diagnostics)
         }
         let defaultTimeout = config.timeouts.upstreamResponse
         let routes = decodeList(mapping, "routes", what: "route", &diagnostics) { field, index, diagnostics in

@@ -142,7 +142,10 @@ struct ClusterProtocolTests {
                 "protocol: h2, http2: {max_concurrent_streams: 10}",
                 ["clusters[0].http2.max_concurrent_streams: unknown key \"max_concurrent_streams\""]
             ),
-            ("protocol: h2, tls: {verfy: false}", ["clusters[0].tls.verfy: unknown key \"verfy\" (did you mean \"verify\"?)"]),
+            (
+                "protocol: h2, tls: {verfy: false}",
+                ["clusters[0].tls.verfy: unknown key \"verfy\" (did you mean \"verify\"?)"]
+            ),
             ("protocol: h2, tls: {verify: no-thanks}", ["clusters[0].tls.verify: expected true or false"]),
             ("protocol: h2, tls: none", ["clusters[0].tls: expected a mapping"]),
             (

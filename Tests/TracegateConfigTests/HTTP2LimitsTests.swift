@@ -23,7 +23,9 @@ struct HTTP2LimitsTests {
 
     @Test("max_header_list_size follows max_header_bytes unless written, wherever http2 is written")
     func headerListSizeDefault() throws {
-        let before = try #require(loadValid(baseYAML + "limits: {http2: {max_frame_size: 32KiB}, max_header_bytes: 32KiB}\n"))
+        let before = try #require(
+            loadValid(baseYAML + "limits: {http2: {max_frame_size: 32KiB}, max_header_bytes: 32KiB}\n")
+        )
         #expect(before.limits.http2.maxHeaderListSize == 32_768)
         #expect(before.limits.http2.maxFrameSize == 32_768)
         let absent = try #require(loadValid(baseYAML + "limits: {max_header_bytes: 16KiB}\n"))
@@ -40,20 +42,20 @@ struct HTTP2LimitsTests {
     func everyKey() throws {
         let text =
             baseYAML + """
-            limits:
-              http2:
-                max_concurrent_streams: 500
-                initial_stream_window: 256KiB
-                initial_connection_window: 8MiB
-                max_frame_size: 16777215
-                max_header_list_size: 32KiB
-                reset_burst: 200
-                reset_rate: 10
-                max_control_frames_queued: 50
-                max_settings_entries: 16
-                max_header_resets: 0
+                limits:
+                  http2:
+                    max_concurrent_streams: 500
+                    initial_stream_window: 256KiB
+                    initial_connection_window: 8MiB
+                    max_frame_size: 16777215
+                    max_header_list_size: 32KiB
+                    reset_burst: 200
+                    reset_rate: 10
+                    max_control_frames_queued: 50
+                    max_settings_entries: 16
+                    max_header_resets: 0
 
-            """
+                """
         let limits = try #require(loadValid(text)?.limits.http2)
         #expect(
             limits

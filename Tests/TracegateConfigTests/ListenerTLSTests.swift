@@ -180,10 +180,11 @@ struct ListenerTLSTests {
     @Test("a misspelt required key is reported as unknown and as missing")
     func misspeltRequiredKey() {
         #expect(
-            loadErrors(yaml("tls: {certificate_chain: edge.pem, private_kye: edge.key}"), baseDirectory: files.path) == [
-                "listeners[0].tls.private_key: required key is missing",
-                "listeners[0].tls.private_kye: unknown key \"private_kye\" (did you mean \"private_key\"?)",
-            ]
+            loadErrors(yaml("tls: {certificate_chain: edge.pem, private_kye: edge.key}"), baseDirectory: files.path)
+                == [
+                    "listeners[0].tls.private_key: required key is missing",
+                    "listeners[0].tls.private_kye: unknown key \"private_kye\" (did you mean \"private_key\"?)",
+                ]
         )
     }
 
@@ -227,7 +228,10 @@ struct ListenerTLSTests {
     func relativeToConfigFile() throws {
         try files.write("conf/tls/edge.pem")
         try files.write("conf/tls/edge.key")
-        let path = try files.write("conf/tracegate.yaml", yaml("tls: {certificate_chain: tls/edge.pem, private_key: tls/edge.key}"))
+        let path = try files.write(
+            "conf/tracegate.yaml",
+            yaml("tls: {certificate_chain: tls/edge.pem, private_key: tls/edge.key}")
+        )
         let config = try TracegateConfiguration.load(contentsOf: path)
         #expect(config.listeners[0].tls?.certificate.certificateChain == files.path + "/conf/tls/edge.pem")
         #expect(config.listeners[0].tls?.certificate.privateKey == files.path + "/conf/tls/edge.key")

@@ -73,7 +73,9 @@ final class TemporaryDirectory {
         return file
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: path) }
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
 }
 
 /// Loads `yaml` with relative file paths resolved against `baseDirectory` and returns the error

@@ -90,8 +90,8 @@ extension TracegateConfiguration {
             "quick listen=\(listenAddress) to=\(upstreamList) admin=\(adminConfig.address) "
             + "workers=\(workers ?? 0) trust=\(trustList)"
         if upstreamProtocol != .http1 { canonical += " protocol=\(upstreamProtocol.rawValue)" }
-        if let listenerTLS {
-            canonical += " tls-cert=\(listenerTLS.certificate.certificateChain) tls-key=\(listenerTLS.certificate.privateKey)"
+        if let certificate = listenerTLS?.certificate {
+            canonical += " tls-cert=\(certificate.certificateChain) tls-key=\(certificate.privateKey)"
         }
         if let ca = upstreamTLS?.caFile { canonical += " to-ca=\(ca)" }
         return TracegateConfiguration(
@@ -127,7 +127,8 @@ extension TracegateConfiguration {
             return nil
         case (.some, .some):
             guard let chain, let privateKey else { return nil }
-            return ListenerTLSConfiguration(certificate: CertificateFiles(certificateChain: chain, privateKey: privateKey))
+            let certificate = CertificateFiles(certificateChain: chain, privateKey: privateKey)
+            return ListenerTLSConfiguration(certificate: certificate)
         }
     }
 

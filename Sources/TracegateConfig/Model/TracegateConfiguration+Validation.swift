@@ -93,7 +93,10 @@ enum Validation {
 
     /// `tls` and `http2` must suit the cluster's `protocol`: h2c is cleartext by definition, and
     /// HTTP/2 settings on an HTTP/1.1 cluster would do nothing.
-    private static func clusterProtocols(_ clusters: [Decoded<ClusterConfiguration>], _ diagnostics: inout Diagnostics) {
+    private static func clusterProtocols(
+        _ clusters: [Decoded<ClusterConfiguration>],
+        _ diagnostics: inout Diagnostics
+    ) {
         for cluster in clusters {
             let upstream = cluster.value.protocol
             if upstream == .h2c, let tlsField = cluster.mapping["tls"] {

@@ -10,7 +10,8 @@
 /// - `<file>`: the file could not be read (missing, a directory, not UTF-8).
 /// - `<yaml>`: the text is not well-formed YAML; the reason starts with `line L, column C:`.
 /// - `<root>`: the document is empty or is not a mapping.
-/// - `--listen`, `--to[i]`, `--admin`, `--workers`, `--trust[i]`: quick-mode flags.
+/// - `--listen`, `--to[i]`, `--admin`, `--workers`, `--trust[i]`, `--tls-cert`, `--tls-key`,
+///   `--to-ca`: quick-mode flags.
 public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Where the problem is, e.g. `routes[2].cluster`.
     public var keyPath: String

@@ -67,8 +67,22 @@ struct Proxy: AsyncParsableCommand {
     @Option(help: "Address to listen on.")
     var listen: String = "127.0.0.1:8080"
 
-    @Option(help: "Upstream, as http://host:port or host:port (repeatable).")
+    @Option(help: ArgumentHelp(
+        "Upstream (repeatable; all with the same scheme): http://host[:port] or host:port (HTTP/1.1), h2c://host[:port] (HTTP/2 prior knowledge), https://host[:port] (TLS; HTTP/2 or HTTP/1.1 by ALPN).",
+        valueName: "url"))
     var to: [String] = []
+
+    @Option(name: .customLong("to-ca"), help: ArgumentHelp(
+        "PEM file of CA certificates trusted for https upstreams instead of the system store.", valueName: "file"))
+    var toCA: String?
+
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp(
+        "PEM certificate chain: serve TLS on --listen (HTTP/2 and HTTP/1.1 by ALPN). Needs --tls-key.", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp(
+        "PEM private key of --tls-cert.", valueName: "file"))
+    var tlsKey: String?
 
     @Option(help: "Admin listener address.")
     var admin: String?
@@ -91,7 +105,8 @@ struct Proxy: AsyncParsableCommand {
         var config: TracegateConfiguration
         do {
             config = try TracegateConfiguration.quick(listen: listen, upstreams: to, admin: admin, workers: workers,
-                                                      trust: trust.isEmpty ? nil : trust)
+                                                      trust: trust.isEmpty ? nil : trust,
+                                                      tlsCertificate: tlsCert, tlsKey: tlsKey, upstreamCA: toCA)
                 .applyingEnvironment(ProcessInfo.processInfo.environment)
         } catch {
             printErrors(error)

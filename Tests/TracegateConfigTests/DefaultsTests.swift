@@ -17,6 +17,8 @@ struct DefaultsTests {
         #expect(listener.trustedCIDRs.map(\.description) == ["127.0.0.0/8", "::1/128"])
         #expect(listener.untrustedTraceparent == .restart)
         #expect(listener.traceresponse == .trusted)
+        #expect(listener.tls == nil)
+        #expect(listener.http2 == true)
 
         let route = try #require(config.routes.first)
         #expect(route.name == "route-0")
@@ -29,12 +31,16 @@ struct DefaultsTests {
         #expect(cluster.balancing == .roundRobin)
         #expect(cluster.connectTimeout == .seconds(1))
         #expect(cluster.pool == PoolConfiguration(maxConnections: 1024, maxIdle: 128, idleTimeout: .seconds(60)))
+        #expect(cluster.protocol == .http1)
+        #expect(cluster.tls == nil)
+        #expect(cluster.http2.maxConcurrentStreamsPerConnection == 100)
 
         #expect(config.limits.maxHeaderBytes == 65_536)
         #expect(config.limits.maxHeaderCount == 100)
         #expect(config.limits.maxURILength == 8_192)
         #expect(config.limits.maxRequestBodyBytes == 1_073_741_824)
         #expect(config.limits.maxConnections == 10_000)
+        #expect(config.limits.http2 == HTTP2LimitsConfiguration())
 
         #expect(config.timeouts.headerRead == .seconds(10))
         #expect(config.timeouts.keepaliveIdle == .seconds(60))
@@ -144,6 +150,40 @@ struct DefaultsTests {
         #expect(config.context.sanitize.stripHeaders == ["x-internal-user", "x-admin"])
         #expect(config.context.sanitize.stripPrefixes == ["x-tracegate-", "x-internal-"])
         #expect(config.context.debug.secretFile == "/etc/tracegate/debug.key")
+    }
+
+    @Test("full.yaml's TLS and HTTP/2 keys, with paths resolved against its directory")
+    func fullExampleTLS() throws {
+        let directory = packageRoot() + "/deploy/examples"
+        let config = try TracegateConfiguration.load(contentsOf: directory + "/full.yaml")
+        #expect(config.listeners.map(\.http2) == [true, false, true])
+        #expect(config.listeners[0].tls == nil)
+        let tls = try #require(config.listeners[2].tls)
+        #expect(tls.certificate.certificateChain == directory + "/tls/edge.pem")
+        #expect(tls.certificate.privateKey == directory + "/tls/edge.key")
+        #expect(tls.alpn == [.h2, .http11])
+        #expect(tls.minVersion == .tls12)
+        #expect(tls.sessionTickets)
+        #expect(tls.sni.map(\.serverNames) == [[.exact("api.example.com"), .suffix(".api.example.com")]])
+        #expect(tls.sni.first?.certificate.certificateChain == directory + "/tls/api.pem")
+        #expect(config.clusters[0].protocol == .http1)
+        #expect(config.clusters[0].tls == nil)
+        let payments = config.clusters[1]
+        #expect(payments.protocol == .auto)
+        #expect(
+            payments.tls
+                == UpstreamTLSConfiguration(
+                    caFile: directory + "/tls/internal-ca.pem",
+                    verify: true,
+                    serverName: "payments.internal",
+                    clientCertificate: CertificateFiles(
+                        certificateChain: directory + "/tls/client.pem",
+                        privateKey: directory + "/tls/client.key"
+                    )
+                )
+        )
+        #expect(payments.http2.maxConcurrentStreamsPerConnection == 100)
+        #expect(config.limits.http2 == HTTP2LimitsConfiguration())
     }
 
     @Test("null cookie means no session cookie")

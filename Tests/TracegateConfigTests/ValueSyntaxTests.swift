@@ -91,6 +91,8 @@ struct ValueSyntaxTests {
             ("*.example.com", "example.com", false),
             ("*.example.com", ".example.com", false),
             ("*.example.com", "badexample.com", false),
+            ("*.example.com.", "a.example.com", true),
+            ("*.example.com.", "a.example.com.:443", true),
             ("*", "anything:1", true),
             ("[::1]", "[::1]:8080", true),
             ("10.0.0.1", "10.0.0.1:80", true),

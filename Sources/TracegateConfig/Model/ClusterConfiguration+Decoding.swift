@@ -1,10 +1,13 @@
 // ClusterConfiguration+Decoding.swift — reads `clusters[i]`.
 
 extension ClusterConfiguration {
-    static let keys = ["name", "endpoints", "balancing", "connect_timeout", "pool"]
+    static let keys = ["name", "endpoints", "balancing", "connect_timeout", "pool", "protocol", "tls", "http2"]
 
-    /// Reads one cluster; nil when it is not a mapping or has no name (reported).
-    static func decode(_ field: Field, _ diagnostics: inout Diagnostics) -> Decoded<Self>? {
+    /// Reads one cluster; nil when it is not a mapping or has no name (reported). `h2` and `auto`
+    /// get the default `tls` when none is written; whether `tls` and `http2` suit the protocol
+    /// is checked by `Validation`.
+    /// - Parameter files: resolves and checks the TLS file paths.
+    static func decode(_ field: Field, _ files: FilePaths, _ diagnostics: inout Diagnostics) -> Decoded<Self>? {
         guard let mapping = field.mapping(keys: keys, &diagnostics) else { return nil }
         let name = mapping.required("name", &diagnostics)?.nonEmptyString(&diagnostics)
         var cluster = ClusterConfiguration(name: name ?? "", endpoints: [])
@@ -19,6 +22,17 @@ extension ClusterConfiguration {
         }
         if let poolField = mapping["pool"] {
             cluster.pool = PoolConfiguration(decoding: poolField, &diagnostics)
+        }
+        if let value = mapping["protocol"]?.oneOf(UpstreamProtocol.self, &diagnostics) {
+            cluster.protocol = value
+        }
+        if let tlsField = mapping["tls"] {
+            cluster.tls = UpstreamTLSConfiguration(decoding: tlsField, files, &diagnostics)
+        } else if cluster.protocol.requiresTLS {
+            cluster.tls = UpstreamTLSConfiguration()
+        }
+        if let http2Field = mapping["http2"] {
+            cluster.http2 = UpstreamHTTP2Configuration(decoding: http2Field, &diagnostics)
         }
         return name == nil ? nil : Decoded(value: cluster, mapping: mapping)
     }

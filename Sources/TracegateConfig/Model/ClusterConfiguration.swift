@@ -1,4 +1,4 @@
-// ClusterConfiguration.swift — an upstream cluster: endpoints, balancing, connection pool.
+// ClusterConfiguration.swift — an upstream cluster: endpoints, protocol, balancing, connection pool.
 
 /// `clusters[i].balancing` — how a worker picks an endpoint for each attempt.
 public enum Balancing: String, Sendable, Equatable, CaseIterable {
@@ -21,20 +21,34 @@ public struct ClusterConfiguration: Sendable, Equatable {
     public var connectTimeout: Duration
     /// `pool`. Keep-alive connections, per endpoint per worker.
     public var pool: PoolConfiguration
+    /// `protocol`: `http1` (default), `h2c`, `h2` or `auto`.
+    public var `protocol`: UpstreamProtocol
+    /// `tls`. Default none for `http1` (cleartext), the defaults for `h2` and `auto` (implied:
+    /// never nil for them once loaded); refused for `h2c`.
+    public var tls: UpstreamTLSConfiguration?
+    /// `http2`. HTTP/2 connection settings; refused for `protocol: http1`.
+    public var http2: UpstreamHTTP2Configuration
 
-    /// A cluster with the defaults for everything but its name and endpoints.
+    /// A cluster with the defaults for everything but its name and endpoints. Not validated: an
+    /// `h2` or `auto` cluster built in code needs its `tls` given explicitly.
     public init(
         name: String,
         endpoints: [SocketAddressSpec],
         balancing: Balancing = .roundRobin,
         connectTimeout: Duration = .seconds(1),
-        pool: PoolConfiguration = PoolConfiguration()
+        pool: PoolConfiguration = PoolConfiguration(),
+        protocol: UpstreamProtocol = .http1,
+        tls: UpstreamTLSConfiguration? = nil,
+        http2: UpstreamHTTP2Configuration = UpstreamHTTP2Configuration()
     ) {
         self.name = name
         self.endpoints = endpoints
         self.balancing = balancing
         self.connectTimeout = connectTimeout
         self.pool = pool
+        self.protocol = `protocol`
+        self.tls = tls
+        self.http2 = http2
     }
 }
 

@@ -75,7 +75,8 @@ public enum HostMatch: Sendable, Equatable, CustomStringConvertible {
         if lowered.hasPrefix("*.") {
             let rest = String(lowered.dropFirst(2))
             guard isHost(rest) else { throw ValueSyntaxError("invalid host wildcard \"\(text)\"") }
-            return .suffix("." + rest)
+            // Like exact hosts, a trailing dot is dropped: matching drops the request's own.
+            return .suffix("." + (rest.hasSuffix(".") ? String(rest.dropLast()) : rest))
         }
         if lowered.contains("*") {
             throw ValueSyntaxError("invalid host \"\(text)\": \"*\" is only allowed as a leading \"*.\"")

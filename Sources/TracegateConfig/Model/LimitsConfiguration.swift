@@ -17,19 +17,24 @@ public struct LimitsConfiguration: Sendable, Equatable {
     public var maxRequestBodyBytes: Int
     /// `max_connections`. Default 10000. 1...1000000. Downstream connections per process.
     public var maxConnections: Int
+    /// `http2`. Per-connection limits for HTTP/2 clients (both h2 over TLS and h2c).
+    public var http2: HTTP2LimitsConfiguration
 
-    /// The defaults.
+    /// The defaults. `http2` nil means the HTTP/2 defaults with `maxHeaderListSize` equal to
+    /// `maxHeaderBytes`, as the loader fills it in.
     public init(
         maxHeaderBytes: Int = 65_536,
         maxHeaderCount: Int = 100,
         maxURILength: Int = 8_192,
         maxRequestBodyBytes: Int = 1 << 30,
-        maxConnections: Int = 10_000
+        maxConnections: Int = 10_000,
+        http2: HTTP2LimitsConfiguration? = nil
     ) {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxHeaderCount = maxHeaderCount
         self.maxURILength = maxURILength
         self.maxRequestBodyBytes = maxRequestBodyBytes
         self.maxConnections = maxConnections
+        self.http2 = http2 ?? HTTP2LimitsConfiguration(maxHeaderListSize: maxHeaderBytes)
     }
 }

@@ -15,6 +15,17 @@ public struct ListenerConfiguration: Sendable, Equatable {
     public var untrustedTraceparent: UntrustedTraceparentPolicy
     /// `traceresponse`: `trusted` (default), `always` or `never`.
     public var traceresponse: TraceresponsePolicy
+    /// `tls`. Default none (cleartext). When present, every connection starts with a TLS
+    /// handshake and the protocol is chosen by ALPN.
+    public var tls: ListenerTLSConfiguration?
+    /// `http2`. Default `true`: serve HTTP/2 next to HTTP/1.1. On a TLS listener HTTP/2 is chosen
+    /// by ALPN (`tls.alpn` must then contain `h2`, which it does by default); on a cleartext
+    /// listener a connection that opens with the HTTP/2 connection preface
+    /// (`PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n`, RFC 9113 §3.4) is served as h2c with prior
+    /// knowledge, anything else as HTTP/1.1. The HTTP/1.1 `Upgrade: h2c` dance is not offered
+    /// (RFC 9113 §3.1 deprecates it). `false` serves HTTP/1.1 only: `tls.alpn` then defaults to
+    /// `[http/1.1]`, and listing `h2` there is an error.
+    public var http2: Bool
 
     /// A listener with the defaults for everything but its name and address.
     public init(
@@ -22,13 +33,17 @@ public struct ListenerConfiguration: Sendable, Equatable {
         address: SocketAddressSpec,
         trustedCIDRs: [CIDRBlock] = CIDRBlock.loopback,
         untrustedTraceparent: UntrustedTraceparentPolicy = .restart,
-        traceresponse: TraceresponsePolicy = .trusted
+        traceresponse: TraceresponsePolicy = .trusted,
+        tls: ListenerTLSConfiguration? = nil,
+        http2: Bool = true
     ) {
         self.name = name
         self.address = address
         self.trustedCIDRs = trustedCIDRs
         self.untrustedTraceparent = untrustedTraceparent
         self.traceresponse = traceresponse
+        self.tls = tls
+        self.http2 = http2
     }
 
     /// Whether an IPv4 peer (host byte order) is trusted on this listener.

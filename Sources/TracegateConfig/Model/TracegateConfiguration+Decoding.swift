@@ -10,7 +10,13 @@ extension TracegateConfiguration {
 
     /// Reads the whole tree, then checks references between sections. Every problem is reported
     /// to `diagnostics`; the result is meaningful only when none was.
-    static func decode(root: Node, sourceHash: String, _ diagnostics: inout Diagnostics) -> TracegateConfiguration? {
+    /// - Parameter files: resolves and checks the file paths the configuration names.
+    static func decode(
+        root: Node,
+        sourceHash: String,
+        files: FilePaths,
+        _ diagnostics: inout Diagnostics
+    ) -> TracegateConfiguration? {
         let rootField = Field(node: root, path: .root)
         guard let mapping = rootField.mapping(keys: keys, &diagnostics) else { return nil }
         var config = TracegateConfiguration(listeners: [], routes: [], clusters: [], sourceHash: sourceHash)
@@ -24,10 +30,10 @@ extension TracegateConfiguration {
         }
         if let field = mapping["telemetry"] { config.telemetry = TelemetryConfiguration(decoding: field, &diagnostics) }
         let listeners = decodeList(mapping, "listeners", what: "listener", &diagnostics) { field, index, diagnostics in
-            ListenerConfiguration.decode(field, index: index, &diagnostics)
+            ListenerConfiguration.decode(field, index: index, files, &diagnostics)
         }
         let clusters = decodeList(mapping, "clusters", what: "cluster", &diagnostics) { field, _, diagnostics in
-            ClusterConfiguration.decode(field, &diagnostics)
+            ClusterConfiguration.decode(field, files, &diagnostics)
         }
         let defaultTimeout = config.timeouts.upstreamResponse
         let routes = decodeList(mapping, "routes", what: "route", &diagnostics) { field, index, diagnostics in

@@ -32,6 +32,11 @@ extension TracegateConfiguration {
             # header are honoured. Everyone else gets a fresh trace (linked to theirs) and has
             # internal headers stripped. [] trusts nobody.
             trusted_cidrs: ["127.0.0.0/8", "::1/128"]
+            # HTTP/2 is served next to HTTP/1.1 (h2c by prior knowledge here). To serve TLS
+            # instead (HTTP/2 and HTTP/1.1 by ALPN), add:
+            # tls:
+            #   certificate_chain: /etc/tracegate/tls/server.pem
+            #   private_key: /etc/tracegate/tls/server.key
 
         # Which cluster serves which requests. Tried in order; the first match wins.
         routes:

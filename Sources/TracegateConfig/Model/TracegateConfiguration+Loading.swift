@@ -10,8 +10,15 @@ extension TracegateConfiguration {
     /// together, in document order, each with its key path (`routes[2].cluster: unknown cluster
     /// "paymnets"`). Unknown keys are errors, with a "did you mean" hint when one is close.
     ///
+    /// Files the configuration names (TLS certificates, keys and CA files) must be readable:
+    /// each that is not is an error at its key path (`listeners[0].tls.private_key: cannot read
+    /// "/etc/tracegate/key.pem": No such file or directory`). Their contents are not parsed here.
+    ///
+    /// - Parameter baseDirectory: the directory relative file paths are resolved against (the
+    ///   configuration file's, see `load(contentsOf:)`); nil leaves them relative to the current
+    ///   directory.
     /// - Throws: `ConfigErrors` with at least one error.
-    public static func load(yaml: String) throws(ConfigErrors) -> TracegateConfiguration {
+    public static func load(yaml: String, baseDirectory: String? = nil) throws(ConfigErrors) -> TracegateConfiguration {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -22,12 +29,17 @@ extension TracegateConfiguration {
             throw ConfigErrors(ConfigError(keyPath: "<root>", reason: "the document is empty"))
         }
         var diagnostics = Diagnostics()
-        let config = decode(root: root, sourceHash: FNV1a.hex(yaml), &diagnostics)
+        let files = FilePaths(baseDirectory: baseDirectory)
+        let config = decode(root: root, sourceHash: FNV1a.hex(yaml), files: files, &diagnostics)
         guard diagnostics.isEmpty, let config else { throw ConfigErrors(errors: diagnostics.errors) }
         return config
     }
 
-    /// Reads the file at `path` (UTF-8) and loads it like `load(yaml:)`.
+    /// Reads the file at `path` (UTF-8) and loads it like `load(yaml:)`, with relative file paths
+    /// in it resolved against the file's own directory, so a configuration and its certificates
+    /// can move together (`tls/server.pem` next to `/etc/tracegate/tracegate.yaml` is
+    /// `/etc/tracegate/tls/server.pem`). The loaded configuration holds the resolved paths.
+    /// (`context.debug.secret_file` is not resolved: it is opened as written.)
     ///
     /// - Throws: `ConfigErrors`; problems reading the file itself have the key path `<file>`.
     public static func load(contentsOf path: String) throws(ConfigErrors) -> TracegateConfiguration {
@@ -46,7 +58,7 @@ extension TracegateConfiguration {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigErrors(ConfigError(keyPath: "<file>", reason: "cannot read \"\(path)\": not valid UTF-8"))
         }
-        return try load(yaml: text)
+        return try load(yaml: text, baseDirectory: FilePaths.directory(of: path))
     }
 
     /// The configuration `tracegate` runs with no arguments: `embeddedDefaultYAML`, loaded.

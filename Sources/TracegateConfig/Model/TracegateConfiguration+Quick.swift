@@ -9,35 +9,63 @@ extension TracegateConfiguration {
     ///
     /// - Parameters:
     ///   - listen: `--listen`, e.g. `127.0.0.1:8080` (IPv4, `[IPv6]` or `localhost`; port 0-65535).
-    ///   - upstreams: each `--to`: `http://host[:port]` (port 80 when omitted) or `host:port`.
-    ///     Other schemes are rejected for now (`--to[1]: unsupported scheme "ftp"`).
+    ///   - upstreams: each `--to`: `http://host[:port]` (HTTP/1.1, port 80 when omitted),
+    ///     `h2c://host[:port]` (HTTP/2 prior knowledge, port 80), `https://host[:port]` (TLS,
+    ///     protocol `auto`, verified against the system store with the host as server name, port
+    ///     443), or `host:port` (as `http://`). All must use the same scheme (one cluster, one
+    ///     protocol): `--to[1]: every upstream of quick mode must use the same scheme (got h2c
+    ///     after http)`. Other schemes are rejected (`--to[1]: unsupported scheme "ftp" …`).
     ///   - admin: `--admin`; default `127.0.0.1:9901`.
     ///   - workers: `--workers`; default 0 (one per core); 0...256.
     ///   - trust: `--trust` CIDRs (each value may hold several, comma-separated); nil keeps the
     ///     loopback default, `["none"]` trusts nobody.
+    ///   - tlsCertificate: `--tls-cert`, a PEM certificate chain; with `tlsKey` the listener
+    ///     serves TLS with every `listeners[].tls` default (HTTP/2 and HTTP/1.1 by ALPN). Both or
+    ///     neither.
+    ///   - tlsKey: `--tls-key`, the PEM private key of `tlsCertificate`.
+    ///   - upstreamCA: `--to-ca`, a PEM file of CAs trusted for `https` upstreams instead of the
+    ///     system store; only with `https` upstreams.
     /// - Throws: `ConfigErrors` whose key paths name the flags: `--listen`, `--to[i]`, `--admin`,
-    ///   `--workers`, `--trust[i]` (zero-based occurrence index).
+    ///   `--workers`, `--trust[i]` (zero-based occurrence index), `--tls-cert`, `--tls-key`,
+    ///   `--to-ca`. File flags are checked like file keys (`--tls-key: cannot read "key.pem": No
+    ///   such file or directory`); relative paths are relative to the current directory.
     public static func quick(
         listen: String,
         upstreams: [String],
         admin: String? = nil,
         workers: Int? = nil,
-        trust: [String]? = nil
+        trust: [String]? = nil,
+        tlsCertificate: String? = nil,
+        tlsKey: String? = nil,
+        upstreamCA: String? = nil
     ) throws(ConfigErrors) -> TracegateConfiguration {
         var diagnostics = Diagnostics()
         let listenAddress = flagValue("--listen", listen, &diagnostics, parseListen)
+        let listenerTLS = quickListenerTLS(certificate: tlsCertificate, key: tlsKey, &diagnostics)
         if upstreams.isEmpty {
             diagnostics.report(.flag("--to"), "at least one upstream is required", at: nil)
         }
         var endpoints: [SocketAddressSpec] = []
+        var scheme: QuickScheme?
         for (index, upstream) in upstreams.enumerated() {
-            guard let endpoint = flagValue("--to[\(index)]", upstream, &diagnostics, parseUpstream) else { continue }
+            guard let (upstreamScheme, endpoint) = flagValue("--to[\(index)]", upstream, &diagnostics, parseUpstream)
+            else { continue }
+            if let scheme, scheme != upstreamScheme {
+                diagnostics.report(
+                    .flag("--to[\(index)]"),
+                    "every upstream of quick mode must use the same scheme (got \(upstreamScheme) after \(scheme))",
+                    at: nil
+                )
+                continue
+            }
+            scheme = upstreamScheme
             if endpoints.contains(endpoint) {
                 diagnostics.report(.flag("--to[\(index)]"), "duplicate endpoint \(endpoint)", at: nil)
             } else {
                 endpoints.append(endpoint)
             }
         }
+        let upstreamTLS = quickUpstreamTLS(scheme: scheme ?? .http, ca: upstreamCA, &diagnostics)
         var adminConfig = AdminConfiguration()
         if let admin, let address = flagValue("--admin", admin, &diagnostics, parseListen) {
             adminConfig.address = address
@@ -53,19 +81,86 @@ extension TracegateConfiguration {
         let trusted = trust.map { parseTrust($0, &diagnostics) } ?? CIDRBlock.loopback
         guard diagnostics.isEmpty, let listenAddress else { throw ConfigErrors(errors: diagnostics.errors) }
 
+        let upstreamProtocol = (scheme ?? .http).upstreamProtocol
         let upstreamList = endpoints.map(\.description).joined(separator: ",")
         let trustList = trusted.map(\.description).joined(separator: ",")
-        let canonical =
+        // The flags of earlier versions keep their rendering (and so their hash); each newer flag
+        // is appended only when it changes the configuration.
+        var canonical =
             "quick listen=\(listenAddress) to=\(upstreamList) admin=\(adminConfig.address) "
             + "workers=\(workers ?? 0) trust=\(trustList)"
+        if upstreamProtocol != .http1 { canonical += " protocol=\(upstreamProtocol.rawValue)" }
+        if let certificate = listenerTLS?.certificate {
+            canonical += " tls-cert=\(certificate.certificateChain) tls-key=\(certificate.privateKey)"
+        }
+        if let ca = upstreamTLS?.caFile { canonical += " to-ca=\(ca)" }
         return TracegateConfiguration(
             workers: workers ?? 0,
             admin: adminConfig,
-            listeners: [ListenerConfiguration(name: "quick", address: listenAddress, trustedCIDRs: trusted)],
+            listeners: [
+                ListenerConfiguration(name: "quick", address: listenAddress, trustedCIDRs: trusted, tls: listenerTLS)
+            ],
             routes: [RouteConfiguration(name: "quick", cluster: "quick")],
-            clusters: [ClusterConfiguration(name: "quick", endpoints: endpoints)],
+            clusters: [
+                ClusterConfiguration(name: "quick", endpoints: endpoints, protocol: upstreamProtocol, tls: upstreamTLS)
+            ],
             sourceHash: FNV1a.hex(canonical)
         )
+    }
+
+    /// `--tls-cert` and `--tls-key`: both (a TLS listener with the defaults) or neither.
+    private static func quickListenerTLS(
+        certificate: String?,
+        key: String?,
+        _ diagnostics: inout Diagnostics
+    ) -> ListenerTLSConfiguration? {
+        let chain = certificate.flatMap { readableFlagFile("--tls-cert", $0, &diagnostics) }
+        let privateKey = key.flatMap { readableFlagFile("--tls-key", $0, &diagnostics) }
+        switch (certificate, key) {
+        case (nil, nil):
+            return nil
+        case (.some, nil):
+            diagnostics.report(.flag("--tls-key"), "required with --tls-cert", at: nil)
+            return nil
+        case (nil, .some):
+            diagnostics.report(.flag("--tls-cert"), "required with --tls-key", at: nil)
+            return nil
+        case (.some, .some):
+            guard let chain, let privateKey else { return nil }
+            let certificate = CertificateFiles(certificateChain: chain, privateKey: privateKey)
+            return ListenerTLSConfiguration(certificate: certificate)
+        }
+    }
+
+    /// The cluster's TLS for `scheme`: the defaults (system store, verified, server name from each
+    /// host) for `https`, with `--to-ca` as the CA file; none otherwise, where `--to-ca` is an
+    /// error.
+    private static func quickUpstreamTLS(
+        scheme: QuickScheme,
+        ca: String?,
+        _ diagnostics: inout Diagnostics
+    ) -> UpstreamTLSConfiguration? {
+        let caFile = ca.flatMap { readableFlagFile("--to-ca", $0, &diagnostics) }
+        guard scheme == .https else {
+            if ca != nil {
+                diagnostics.report(.flag("--to-ca"), "only applies to https upstreams (got \(scheme))", at: nil)
+            }
+            return nil
+        }
+        return UpstreamTLSConfiguration(caFile: caFile)
+    }
+
+    /// A file flag's value when the file can be read; otherwise reports why under the flag.
+    private static func readableFlagFile(_ flag: String, _ path: String, _ diagnostics: inout Diagnostics) -> String? {
+        guard !path.isEmpty else {
+            diagnostics.report(.flag(flag), "must not be empty", at: nil)
+            return nil
+        }
+        if let problem = FilePaths.readProblem(path) {
+            diagnostics.report(.flag(flag), "cannot read \"\(path)\": \(problem)", at: nil)
+            return nil
+        }
+        return path
     }
 
     /// A listen or admin address: IPv4, `[IPv6]` or `localhost`, port 0-65535.
@@ -73,21 +168,26 @@ extension TracegateConfiguration {
         try SocketAddressSpec.parseChecked(text, allowHostnames: false, ports: 0...65535)
     }
 
-    /// `http://host[:port][/]` or `host:port`.
-    static func parseUpstream(_ text: String) throws(ValueSyntaxError) -> SocketAddressSpec {
+    /// `scheme://host[:port][/]` (`http`, `h2c`, `https`) or `host:port` (as `http`).
+    static func parseUpstream(_ text: String) throws(ValueSyntaxError) -> (QuickScheme, SocketAddressSpec) {
         var authority = Substring(text)
+        var scheme = QuickScheme.http
         if let schemeEnd = text.range(of: "://") {
-            let scheme = text[..<schemeEnd.lowerBound].lowercased()
-            guard scheme == "http" else { throw ValueSyntaxError("unsupported scheme \"\(scheme)\"") }
+            let name = text[..<schemeEnd.lowerBound].lowercased()
+            guard let known = QuickScheme(rawValue: name) else {
+                throw ValueSyntaxError("unsupported scheme \"\(name)\" (use http, h2c or https)")
+            }
+            scheme = known
             authority = text[schemeEnd.upperBound...]
             if authority.hasSuffix("/") { authority = authority.dropLast() }
             if authority.contains("/") || authority.contains("?") || authority.contains("#") {
                 throw ValueSyntaxError("\"\(text)\": upstream URLs cannot have a path or query")
             }
             let hostEnd = authority.lastIndex(of: "]") ?? authority.startIndex
-            if !authority[hostEnd...].contains(":") { authority += ":80" }
+            if !authority[hostEnd...].contains(":") { authority += ":\(scheme.defaultPort)" }
         }
-        return try SocketAddressSpec.parseChecked(String(authority), allowHostnames: true, ports: 1...65535)
+        let endpoint = try SocketAddressSpec.parseChecked(String(authority), allowHostnames: true, ports: 1...65535)
+        return (scheme, endpoint)
     }
 
     private static func parseTrust(_ values: [String], _ diagnostics: inout Diagnostics) -> [CIDRBlock] {
@@ -124,4 +224,27 @@ extension TracegateConfiguration {
             return nil
         }
     }
+}
+
+/// The URL schemes quick mode's `--to` accepts, and what each means for the cluster.
+enum QuickScheme: String, CustomStringConvertible {
+    /// HTTP/1.1 over cleartext TCP; also what a bare `host:port` means.
+    case http
+    /// HTTP/2 with prior knowledge over cleartext TCP.
+    case h2c
+    /// TLS, HTTP/2 or HTTP/1.1 by ALPN (`protocol: auto`): what an `https` URL can be served by.
+    case https
+
+    var upstreamProtocol: UpstreamProtocol {
+        switch self {
+        case .http: return .http1
+        case .h2c: return .h2c
+        case .https: return .auto
+        }
+    }
+
+    /// The port when the URL has none (RFC 9110 §4.2.1, §4.2.2; h2c shares http's port).
+    var defaultPort: Int { self == .https ? 443 : 80 }
+
+    var description: String { rawValue }
 }

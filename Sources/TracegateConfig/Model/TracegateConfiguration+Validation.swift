@@ -15,6 +15,8 @@ enum Validation {
         uniqueNames(routes, what: "route", name: \.name, &diagnostics)
         uniqueNames(clusters, what: "cluster", name: \.name, &diagnostics)
         listenerAddresses(listeners, &diagnostics)
+        listenerProtocols(listeners, &diagnostics)
+        clusterProtocols(clusters, &diagnostics)
         for listener in listeners {
             let address = listener.value.address
             guard let reason = conflict(admin.address, address, owner: listener.path) else { continue }
@@ -70,6 +72,44 @@ enum Validation {
                 guard let reason = conflict(address, earlier.value.address, owner: earlier.path) else { continue }
                 listener.report("address", reason, &diagnostics)
                 break
+            }
+        }
+    }
+
+    /// `http2: false` with `h2` written in `tls.alpn`: the two keys contradict each other, and
+    /// silently dropping `h2` would hide which one the operator meant. (Without `alpn` the default
+    /// already follows `http2`.)
+    private static func listenerProtocols(
+        _ listeners: [Decoded<ListenerConfiguration>],
+        _ diagnostics: inout Diagnostics
+    ) {
+        for listener in listeners where !listener.value.http2 {
+            guard let tls = listener.value.tls, tls.alpn.contains(.h2),
+                let alpnField = listener.mapping["tls"]?.child("alpn")
+            else { continue }
+            alpnField.report("lists h2 but http2 is false (remove h2, or set http2: true)", &diagnostics)
+        }
+    }
+
+    /// `tls` and `http2` must suit the cluster's `protocol`: h2c is cleartext by definition, and
+    /// HTTP/2 settings on an HTTP/1.1 cluster would do nothing.
+    private static func clusterProtocols(
+        _ clusters: [Decoded<ClusterConfiguration>],
+        _ diagnostics: inout Diagnostics
+    ) {
+        for cluster in clusters {
+            let upstream = cluster.value.protocol
+            if upstream == .h2c, let tlsField = cluster.mapping["tls"] {
+                tlsField.report(
+                    "h2c is HTTP/2 over cleartext TCP; remove tls, or use protocol h2 (or auto) for HTTP/2 over TLS",
+                    &diagnostics
+                )
+            }
+            if !upstream.mayUseHTTP2, let http2Field = cluster.mapping["http2"] {
+                http2Field.report(
+                    "applies only to HTTP/2 upstreams (protocol h2c, h2 or auto); this cluster's protocol is http1",
+                    &diagnostics
+                )
             }
         }
     }

@@ -507,14 +507,17 @@ class Connection:
         # (REFUSED_STREAM), which on_request applies.
         advertised = {SettingCodes.MAX_CONCURRENT_STREAMS: self.options.max_concurrent_streams,
                       SettingCodes.MAX_HEADER_LIST_SIZE: self.options.max_header_list_size}
-        if self.options.initial_window_size is not None:
-            advertised[SettingCodes.INITIAL_WINDOW_SIZE] = self.options.initial_window_size
         self.conn.local_settings = h2.settings.Settings(client=False, initial_values=advertised)
         self.conn.initiate_connection()
         enforced = dict(advertised)
         enforced[SettingCodes.MAX_CONCURRENT_STREAMS] = UNLIMITED_STREAMS
         self.conn.local_settings = h2.settings.Settings(client=False, initial_values=enforced)
         self.conn.decoder.max_header_list_size = self.options.max_header_list_size
+        if self.options.initial_window_size is not None:
+            # A change h2 applies only once the client ACKs it: until then the client may use
+            # the default 65,535-byte windows (RFC 9113 §6.5.3), and holding it to a smaller
+            # window from the start would be a flow-control error of ours, not the client's.
+            self.conn.update_settings({SettingCodes.INITIAL_WINDOW_SIZE: self.options.initial_window_size})
         self.flush()
         try:
             while not self.closed:
@@ -587,7 +590,8 @@ def arguments():
     parser.add_argument("--max-header-list-size", type=int, default=65536,
                         help="SETTINGS_MAX_HEADER_LIST_SIZE advertised and enforced (default 65536)")
     parser.add_argument("--initial-window-size", type=int,
-                        help="SETTINGS_INITIAL_WINDOW_SIZE advertised (default: h2's 65535)")
+                        help="SETTINGS_INITIAL_WINDOW_SIZE, sent in a second SETTINGS frame and in "
+                             "force once acknowledged (default: h2's 65535)")
     options = parser.parse_args()
     if bool(options.cert) != bool(options.key):
         parser.error("--cert and --key go together")

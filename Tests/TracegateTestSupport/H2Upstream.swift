@@ -12,8 +12,10 @@ import Glibc
 /// `tls`, TLS with ALPN h2 (§3.2). Responses are chosen by path, like the HTTP/1 fixture: the echo
 /// JSON by default, `/status/NNN`, `/bytes/N` (`FixturePattern` bytes within flow control),
 /// `/trailers`, `/delay/MS`, `/reset[/CODE]`, `/goaway`, streaming `POST /echo`; the script's
-/// docstring is the reference. Every request is recorded (a JSON line on the script's stdout)
-/// before its response is sent, so once a client has its response `requests` holds it.
+/// docstring is the reference. Every request is printed (a JSON line on the script's stdout)
+/// before its response is sent, but a reader thread still has to take it from the pipe: after a
+/// client got its response, `waitForRequests(count:)` returns at once, while the `requests()`
+/// snapshot may lag behind. The same holds for the other events and their `waitFor...` methods.
 ///
 /// Always `defer { upstream.stop() }`; `deinit` kills an upstream a test forgot.
 public final class H2Upstream: Sendable {
@@ -73,7 +75,8 @@ public final class H2Upstream: Sendable {
         PythonFixtureProcess.scriptPath("h2_upstream.py")
     }
 
-    /// Every request recorded so far, in the order the script printed them.
+    /// Every request read from the script so far, in the order it printed them (a snapshot: see
+    /// the type's note, and prefer `waitForRequests(count:)` right after a client call).
     /// - Throws: `malformed` when a line does not decode (a script bug).
     public func requests() throws(TestSupportError) -> [H2ReceivedRequest] {
         try events(H2ReceivedRequest.self, named: "request")
@@ -112,6 +115,16 @@ public final class H2Upstream: Sendable {
     /// GOAWAY frames received from clients, as (connection, error code name, last stream id).
     public func goawaysReceived() throws(TestSupportError) -> [(connection: Int, errorCode: String, lastStreamID: Int)] {
         try events(GoawayLine.self, named: "goaway_received").map { ($0.connection, $0.errorCode, $0.lastStreamID) }
+    }
+
+    /// Blocks until at least `count` streams were refused; returns whether they were.
+    public func waitForRefusedStreams(count: Int, timeout: Duration = .seconds(10)) -> Bool {
+        waitForEvents(named: "refused_stream", count: count, timeout: timeout)
+    }
+
+    /// Blocks until at least `count` connection errors were logged; returns whether they were.
+    public func waitForProtocolErrors(count: Int = 1, timeout: Duration = .seconds(10)) -> Bool {
+        waitForEvents(named: "protocol_error", count: count, timeout: timeout)
     }
 
     /// Blocks until at least `count` client GOAWAY frames were logged; returns whether they were.

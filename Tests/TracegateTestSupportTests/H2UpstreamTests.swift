@@ -22,8 +22,8 @@ import Testing
         let headers = try #require(json["headers"] as? [String: Any])
         #expect(headers["x-test"] as? String == "yes")
         #expect(headers["x-multi"] as? [String] == ["a", "b"])
-        // Recorded before the response was sent: no waiting needed once curl has it.
-        let request = try #require(try upstream.requests().first)
+        // Printed before the response was sent: the wait returns as soon as the pipe is read.
+        let request = try #require(try upstream.waitForRequests(count: 1).first)
         #expect(request.method == "GET")
         #expect(request.path == "/hello?q=1")
         #expect(request.authority == upstream.address)
@@ -119,7 +119,7 @@ import Testing
         #expect(result.status == 200)
         #expect(result.body.count == size)
         #expect(FixturePattern.firstMismatch(in: result.body) == nil)
-        let request = try #require(try upstream.requests().first)
+        let request = try #require(try upstream.waitForRequests(count: 1).first)
         #expect(request.method == "POST")
         #expect(request.bodyLength == size)
         #expect(request.bodyIsPattern)
@@ -134,6 +134,7 @@ import Testing
         #expect(flood.serverSettings?["SETTINGS_MAX_CONCURRENT_STREAMS"] == 2)
         #expect(flood.responses == ["200": 2])
         #expect(flood.streamsResetByServer == ["REFUSED_STREAM": 4])
+        #expect(upstream.waitForRefusedStreams(count: 4))
         let refused = try upstream.refusedStreams()
         #expect(refused.count == 4)
         #expect(refused.allSatisfy { $0.reason == "max_concurrent_streams" && $0.openStreams == 3 })
@@ -154,7 +155,7 @@ import Testing
         #expect(result.goawayLastStreamID == 1)
         #expect(result.goawayDebugData == "goaway requested")
         #expect(result.serverClosed)
-        #expect(try upstream.requests().count == 1)
+        #expect(try upstream.waitForRequests(count: 1).count == 1)
     }
 
     @Test func h2loadShortRun() throws {
@@ -182,13 +183,14 @@ import Testing
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.status == 200)
         #expect(result.writeOut == "2")
-        let request = try #require(try upstream.requests().first)
+        let request = try #require(try upstream.waitForRequests(count: 1).first)
         #expect(request.tls)
         #expect(request.alpn == "h2")
         #expect(request.scheme == "https")
         // A client offering only http/1.1 is turned away: the fixture speaks nothing but h2.
         let http1 = try Curl.request(url: upstream.url("/x"), extraArguments: ["--cacert", certificate.certificatePath])
         #expect(http1.status == 0)
+        #expect(upstream.waitForProtocolErrors(count: 1))
         #expect(try upstream.protocolErrors().contains { $0.contains("ALPN") })
     }
 

@@ -119,6 +119,16 @@ public struct NghttpResult: Sendable {
         headerBlocks(stream: stream).last { FieldLookup.first(":status", in: $0) == nil } ?? []
     }
 
+    /// The first value of the response header `name` (case-insensitive) on `stream`.
+    public func responseHeader(_ name: String, stream: Int? = nil) -> String? {
+        FieldLookup.first(name, in: responseHeaders(stream: stream))
+    }
+
+    /// The first value of the trailer `name` (case-insensitive) on `stream`.
+    public func trailer(_ name: String, stream: Int? = nil) -> String? {
+        FieldLookup.first(name, in: trailers(stream: stream))
+    }
+
     /// Payload bytes of the DATA frames received on `stream` (default: the first request's).
     public func receivedDataBytes(stream: Int? = nil) -> Int {
         guard let stream = stream ?? requestStreamIDs.first else { return 0 }

@@ -23,6 +23,7 @@ section() {
 #   libnghttp2-dev  HTTP/2 library headers (the proxy's h2 codec links nghttp2)
 #   libssl-dev      OpenSSL headers (TLS termination)
 #   nghttp2-client  nghttp, h2load
+#   nghttp2-server  nghttpd (libnghttp2's reference server; h2_flood.py is checked against it)
 #   openssl         openssl (test certificates)
 #   procps          ps, pgrep (process checks)
 #   prometheus      promtool (lints the /metrics exposition)
@@ -32,21 +33,28 @@ APT_PACKAGES=(
     libnghttp2-dev
     libssl-dev
     nghttp2-client
+    nghttp2-server
     openssl
     procps
     prometheus
 )
 
 # Commands that must be on PATH once the packages are installed.
-REQUIRED_COMMANDS=(curl nghttp h2load openssl ps promtool python3)
+REQUIRED_COMMANDS=(curl nghttp h2load nghttpd openssl ps promtool python3)
 
 # ---------------------------------------------------------------------------------------
 # Python modules: "import-name:pip-package" per entry.
-#   prometheus_client   the OpenMetrics parser Tests/Fixtures/openmetrics_exemplars.py uses
+#   prometheus_client    the OpenMetrics parser Tests/Fixtures/openmetrics_exemplars.py uses
+#   opentelemetry.proto  OTLP message definitions for Tests/Fixtures/otlp_receiver.py
+#   h2                   hyper-h2 (with hpack, hyperframe): the HTTP/2 stack of
+#                        Tests/Fixtures/h2_upstream.py and h2_flood.py
+#   grpc                 grpcio: Tests/Fixtures/grpc_server.py and grpc_client.py
 # ---------------------------------------------------------------------------------------
 PYTHON_MODULES=(
     "prometheus_client:prometheus-client"
     "opentelemetry.proto:opentelemetry-proto"
+    "h2:h2"
+    "grpc:grpcio"
 )
 
 package_installed() {

@@ -18,6 +18,9 @@ public struct CurlResult: Sendable {
     public var body: Data
     /// curl's stderr (`-sS` keeps only errors).
     public var stderr: String
+    /// What curl printed on stdout: the `-w`/`--write-out` text when one was passed in
+    /// `extraArguments` (the body goes to a file), e.g. "2" for `-w '%{http_version}'`.
+    public var writeOut: String = ""
 
     /// The first value of `name` (case-insensitive).
     public func header(_ name: String) -> String? {
@@ -115,7 +118,8 @@ public enum Curl {
             trailers: parsed.trailers,
             // With --head curl writes the head to the output file too; a HEAD has no body.
             body: method == "HEAD" ? Data() : FileManager.default.contents(atPath: bodyOutput) ?? Data(),
-            stderr: result.stderr)
+            stderr: result.stderr,
+            writeOut: result.stdoutText)
     }
 
     /// A GET (or another method) with the common options.

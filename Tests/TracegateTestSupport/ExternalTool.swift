@@ -27,7 +27,7 @@ public enum ExternalTool {
     public static let debianPackages: [String: String] = [
         "curl": "curl",
         "nghttp": "nghttp2-client",
-        "nghttpd": "nghttp2-client",
+        "nghttpd": "nghttp2-server",
         "nghttpx": "nghttp2-proxy",
         "h2load": "nghttp2-client",
         "openssl": "openssl",

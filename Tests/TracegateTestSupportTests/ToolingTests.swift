@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func toolsTheTestsNeedAreInstalled() throws {
-        for tool in ["curl", "nghttp", "h2load", "openssl", "ps"] {
+        for tool in ["curl", "nghttp", "h2load", "nghttpd", "openssl", "ps"] {
             #expect(throws: Never.self) { try ExternalTool.require(tool) }
         }
     }

@@ -69,7 +69,7 @@ let package = Package(
         // The epoll data plane: workers, connections, exchanges, upstream pools.
         .target(
             name: "TracegateDataPlane",
-            dependencies: ["CTracegateShims", "TracegateHTTP", "TracegateContext", "TracegateConfig"],
+            dependencies: ["CTracegateShims", "TracegateHTTP", "TracegateContext", "TracegateConfig", "TracegateH2", "TracegateTLS"],
             swiftSettings: hotPath
         ),
 
@@ -102,7 +102,7 @@ let package = Package(
         .target(
             name: "TracegateControl",
             dependencies: [
-                "TracegateDataPlane", "TracegateConfig", "TracegateHTTP", "CTracegateShims", "TracegateTelemetry",
+                "TracegateDataPlane", "TracegateConfig", "TracegateHTTP", "CTracegateShims", "TracegateTelemetry", "TracegateH2", "TracegateTLS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -3,7 +3,9 @@ import Foundation
 import TracegateConfig
 import TracegateContext
 import TracegateDataPlane
+import TracegateH2
 import TracegateHTTP
+import TracegateTLS
 
 /// Resolves addresses (DNS happens here, on the control side, never on a worker), converts
 /// durations to nanoseconds and names to bytes. Resolution failures are reported with key paths,
@@ -20,7 +22,9 @@ public enum SnapshotBuilder {
         for (i, l) in config.listeners.enumerated() {
             guard let address = resolveOne(l.address, path: "listeners[\(i)].address", errors: &errors) else { continue }
             let policy = edgePolicy(config.context, listener: l, settings: edge, secret: secret, workers: workers)
-            listeners.append(.init(name: l.name, address: address, trust: TrustPolicy(blocks: l.trustedCIDRs), edgePolicy: policy))
+            let tls = l.tls.flatMap { serverContext($0, path: "listeners[\(i)].tls", errors: &errors) }
+            listeners.append(.init(name: l.name, address: address, trust: TrustPolicy(blocks: l.trustedCIDRs), edgePolicy: policy,
+                                   http2: l.http2, tls: tls))
         }
         var clusters: [RuntimeSnapshot.Cluster] = []
         for (i, c) in config.clusters.enumerated() {
@@ -32,10 +36,22 @@ public enum SnapshotBuilder {
                 }
                 endpoints += resolved.filter { !endpoints.contains($0) }
             }
-            clusters.append(.init(
+            var cluster = RuntimeSnapshot.Cluster(
                 name: c.name, endpoints: endpoints, balancing: c.balancing == .leastRequest ? .leastRequest : .roundRobin,
                 connectTimeoutNanos: nanos(c.connectTimeout), maxConnectionsPerEndpoint: c.pool.maxConnections,
-                maxIdlePerEndpoint: c.pool.maxIdle, idleTimeoutNanos: nanos(c.pool.idleTimeout)))
+                maxIdlePerEndpoint: c.pool.maxIdle, idleTimeoutNanos: nanos(c.pool.idleTimeout))
+            cluster.upstreamProtocol = switch c.protocol {
+            case .http1: .http1
+            case .h2c: .h2c
+            case .h2: .h2
+            case .auto: .auto
+            }
+            cluster.maxStreamsPerConnection = c.http2.maxConcurrentStreamsPerConnection
+            if let tls = c.tls {
+                cluster.tls = clientContext(tls, alpn: c.protocol.alpn, path: "clusters[\(i)].tls", errors: &errors)
+                cluster.serverName = c.endpoints.first.flatMap { tls.serverName(for: $0) }
+            }
+            clusters.append(cluster)
         }
         var routes: [RuntimeSnapshot.Route] = config.routes.map { r in
             .init(name: r.name, host: r.match.host, pathPrefix: Array(r.match.pathPrefix.utf8),
@@ -53,7 +69,56 @@ public enum SnapshotBuilder {
                             tunnelIdleNanos: nanos(config.timeouts.tunnelIdle),
                             drainNanos: nanos(config.timeouts.drain)),
             edge: edge,
-            accessLog: config.accessLog.enabled)
+            accessLog: config.accessLog.enabled,
+            http2: http2(limits.http2))
+    }
+
+    /// The HTTP/2 settings every client connection announces, and its flood limits.
+    static func http2(_ l: HTTP2LimitsConfiguration) -> RuntimeSnapshot.HTTP2 {
+        var settings = H2Settings()
+        settings.maxConcurrentStreams = UInt32(l.maxConcurrentStreams)
+        settings.initialWindowSize = UInt32(l.initialStreamWindow)
+        settings.connectionWindowSize = UInt32(l.initialConnectionWindow)
+        settings.maxFrameSize = UInt32(l.maxFrameSize)
+        settings.maxHeaderListSize = UInt32(l.maxHeaderListSize)
+        var limits = H2FloodLimits()
+        limits.resetBurst = UInt64(l.resetBurst)
+        limits.resetRatePerSecond = UInt64(l.resetRate)
+        limits.maxOutboundAcks = l.maxControlFramesQueued
+        limits.maxSettingsEntries = l.maxSettingsEntries
+        limits.maxHeaderResetsPerConnection = l.maxHeaderResets
+        return RuntimeSnapshot.HTTP2(settings: settings, limits: limits)
+    }
+
+    /// A listener's TLS context. Built at every load and reload: a reload therefore picks up
+    /// renewed certificate files, while accepted connections keep the context they started with.
+    static func serverContext(_ t: ListenerTLSConfiguration, path: String, errors: inout [ConfigError]) -> TLSServerContext? {
+        do {
+            return try TLSServerContext(
+                certificateChainFile: t.certificate.certificateChain, privateKeyFile: t.certificate.privateKey,
+                alpn: t.alpn.map { $0 == .h2 ? TracegateTLS.ALPNProtocol.h2 : .http11 },
+                minimumVersion: t.minVersion == .tls13 ? .tls13 : .tls12, sessionTickets: t.sessionTickets,
+                sniCertificates: t.sni.map { sni in
+                    SNICertificate(serverNames: sni.serverNames.map(\.description), certificateChainFile: sni.certificate.certificateChain,
+                                   privateKeyFile: sni.certificate.privateKey)
+                })
+        } catch {
+            errors.append(ConfigError(keyPath: path, reason: error.description))
+            return nil
+        }
+    }
+
+    /// A cluster's client TLS context (CA, verification, client certificate, ALPN for its protocol).
+    static func clientContext(_ t: UpstreamTLSConfiguration, alpn: [TracegateConfig.ALPNProtocol], path: String,
+                              errors: inout [ConfigError]) -> TLSClientContext? {
+        do {
+            return try TLSClientContext(
+                caFile: t.caFile, verifyPeer: t.verify, clientCertificateChainFile: t.clientCertificate?.certificateChain,
+                clientPrivateKeyFile: t.clientCertificate?.privateKey, alpn: alpn.map { $0 == .h2 ? TracegateTLS.ALPNProtocol.h2 : .http11 })
+        } catch {
+            errors.append(ConfigError(keyPath: path, reason: error.description))
+            return nil
+        }
     }
 
     /// Route → slot, cluster → slot, (cluster, endpoint address) → slot, from the process-wide registry.

@@ -56,7 +56,8 @@ struct SpanBuilder {
                     s.attribute("server.port", int: Int64(port ?? Int(r.listenerPort)))
                 }
                 Self.address("client.address", r.peer, into: &s)
-                s.attribute("network.protocol.version", r.httpMinor == 0 ? "1.0" as StaticString : "1.1")
+                s.attribute("network.protocol.version",
+                            r.httpMajor == 2 ? "2" as StaticString : r.httpMinor == 0 ? "1.0" as StaticString : "1.1")
                 if r.userAgent.count > 0 { r.userAgent.withBytes { s.attribute("user_agent.original", $0) } }
                 if r.status > 0 { s.attribute("http.response.status_code", int: Int64(r.status)) }
                 if r.sessionID.count > 0 { r.sessionID.withBytes { s.attribute("session.id", $0) } }

@@ -2,6 +2,7 @@
 import CTracegateShims
 import Glibc
 import TracegateHTTP
+import TracegateTLS
 
 extension Worker {
     /// Accepts until the backlog is empty (edge-triggered), at most 128 per wake-up so one busy
@@ -24,8 +25,16 @@ extension Worker {
             }
             accepted += 1
             guard table.contains(fd) else { close(fd); continue }
+            let listeners = snapshot.listeners
+            let tlsContext = listenerIndex < listeners.count ? listeners[listenerIndex].tls : nil
             if downstreamCount >= snapshot.maxConnectionsPerWorker || draining {
-                rejectConnection(fd)
+                if tlsContext != nil {
+                    // No TLS session yet: a plain-text 503 would be garbage to the client.
+                    counters.add(.connectionsRejected)
+                    close(fd)
+                } else {
+                    rejectConnection(fd)
+                }
                 continue
             }
             _ = tg_setsockopt_int(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
@@ -33,9 +42,18 @@ extension Worker {
             slot.pointee.reset(kind: .downstream, fd: fd)
             slot.pointee.listenerIndex = listenerIndex
             slot.pointee.peer = PeerAddress(storage)
-            let listeners = snapshot.listeners
             slot.pointee.trusted = listenerIndex < listeners.count && listeners[listenerIndex].trust.trusts(slot.pointee.peer)
             slot.pointee.phase = .idle
+            if let tlsContext {
+                guard let tls = TLSConnection.accept(fd: fd, context: tlsContext) else {
+                    counters.add(.tlsHandshakeFailures)
+                    slot.pointee.kind = .free
+                    close(fd)
+                    continue
+                }
+                slot.pointee.tls = tls
+                slot.pointee.phase = .handshake
+            }
             slot.pointee.canWrite = true
             downstreamCount += 1
             counters.add(.connectionsAccepted)

@@ -21,6 +21,10 @@ extension Worker {
                 pumpTunnel(fd)
             case .closing:
                 flushClosing(fd)
+            case .handshake:
+                continueHandshake(fd)
+            case .multiplexed:
+                driveH2(fd)
             }
             guard d.pointee.kind == .downstream else { return }
             let after = (d.pointee.phase, d.pointee.requestsServed)
@@ -34,7 +38,25 @@ extension Worker {
         let limits = snapshot.headLimits
         while true {
             let pending = d.pointee.inBuf.readable
-            if pending.count > 0
+            if d.pointee.requestsServed == 0 && pending.count > 0 && !d.pointee.isStream && acceptsH2c(d) {
+                switch Worker.matchPreface(pending) {
+                case .http2:
+                    becomeH2(fd)
+                    return
+                case .needMore:
+                    guard d.pointee.canRead else {
+                        if d.pointee.phase == .idle {
+                            d.pointee.phase = .readingHead
+                            arm(fd, .headerRead, after: snapshot.timeouts.headerReadNanos)
+                        }
+                        return
+                    }
+                case .http1:
+                    break
+                }
+            }
+            if pending.count > 0 && !(d.pointee.requestsServed == 0 && !d.pointee.isStream && acceptsH2c(d)
+                                      && Worker.matchPreface(pending) == .needMore)
                 && HeadParser.worthReparsing(pending, previousCount: d.pointee.headParsedCount, limits: limits) {
                 let status: ParseStatus
                 do {
@@ -59,11 +81,11 @@ extension Worker {
                 d.pointee.inBuf.reserve(minimumWritable: Worker.readChunk)
             }
             let room = d.pointee.inBuf.writable
-            switch SocketOps.read(fd, into: room) {
+            switch transportRead(d, into: room) {
             case .bytes(let n):
                 d.pointee.inBuf.moveWriterIndex(by: n)
                 counters.add(.bytesIn, UInt64(n))
-                if n < room.count { d.pointee.noteShortRead() }
+                noteRead(d, n, of: room.count)
             case .wouldBlock:
                 d.pointee.canRead = false
                 return

@@ -9,7 +9,8 @@ public enum ErrorCodes {
         let proxy: [ProxyError.Kind] = [
             .noRoute, .bodyTooLarge, .headerReadTimeout, .upstreamConnectFailed, .upstreamConnectTimeout,
             .upstreamReset, .upstreamTimeout, .upstreamMalformedResponse, .upstreamPoolExhausted,
-            .tooManyConnections, .draining,
+            .tooManyConnections, .draining, .h2MalformedRequest(status: 400), .h2MalformedRequest(status: 501),
+            .h2HeaderListTooLarge, .upstreamStreamReset,
         ]
         let parse = HTTPParseError.Kind.allCases.map { ProxyError.Kind.badRequest(HTTPParseError($0)) }
         var seen = Set<String>()

@@ -33,6 +33,13 @@ enum ErrorResponder {
         case .upstreamPoolExhausted: return Mapping(status: 503, reason: "Service Unavailable", code: "upstream_pool_exhausted", message: "upstream connection limit reached")
         case .tooManyConnections: return Mapping(status: 503, reason: "Service Unavailable", code: "too_many_connections", message: "connection limit reached")
         case .draining: return Mapping(status: 503, reason: "Service Unavailable", code: "draining", message: "shutting down")
+        case .h2MalformedRequest(let status) where status == 501:
+            return Mapping(status: 501, reason: "Not Implemented", code: "h2_connect_unsupported", message: "CONNECT over HTTP/2 is not supported")
+        case .h2MalformedRequest:
+            return Mapping(status: 400, reason: "Bad Request", code: "h2_malformed_request", message: "HTTP/2 request breaks RFC 9113 section 8 (pseudo-headers, connection-specific fields or content-length)")
+        case .h2HeaderListTooLarge:
+            return Mapping(status: 431, reason: "Request Header Fields Too Large", code: "h2_header_list_too_large", message: "HTTP/2 header list over limits.http2.max_header_list_size")
+        case .upstreamStreamReset: return Mapping(status: 502, reason: "Bad Gateway", code: "upstream_stream_reset", message: "upstream reset the HTTP/2 stream before the response head")
         }
     }
 

@@ -21,6 +21,13 @@ struct ProxyError: Error, Equatable {
         case upstreamPoolExhausted
         case tooManyConnections
         case draining
+        /// An HTTP/2 request that breaks RFC 9113 §8 (400), or uses CONNECT, which Tracegate does
+        /// not tunnel over HTTP/2 (501): the status the translation chose.
+        case h2MalformedRequest(status: Int)
+        /// An HTTP/2 request whose header list is over `limits.http2.max_header_list_size` (431).
+        case h2HeaderListTooLarge
+        /// An HTTP/2 upstream refused or reset the stream, or went away before answering.
+        case upstreamStreamReset
     }
 
     var kind: Kind
@@ -28,7 +35,7 @@ struct ProxyError: Error, Equatable {
     /// Whether the same request may be tried again on a fresh upstream connection.
     var retryable: Bool {
         switch kind {
-        case .upstreamConnectFailed, .upstreamReset: true
+        case .upstreamConnectFailed, .upstreamReset, .upstreamStreamReset: true
         default: false
         }
     }

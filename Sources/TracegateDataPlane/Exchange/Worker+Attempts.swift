@@ -59,7 +59,7 @@ extension Worker {
         switch kind {
         case .upstreamConnectFailed: .connectFailed
         case .upstreamConnectTimeout: .connectTimeout
-        case .upstreamReset: .reset
+        case .upstreamReset, .upstreamStreamReset: .reset
         case .upstreamTimeout: .timeout
         case .upstreamMalformedResponse: .malformedResponse
         case .upstreamPoolExhausted: .poolExhausted

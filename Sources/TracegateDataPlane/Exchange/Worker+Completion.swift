@@ -19,6 +19,10 @@ extension Worker {
         countStatus(x.status)
         exchangeCompleted(fd)
         d.pointee.requestsServed += 1
+        if d.pointee.isStream {
+            finishStream(fd)
+            return
+        }
         if !requestComplete || x.closeAfterResponse || draining {
             beginClosing(fd)
             return
@@ -118,7 +122,7 @@ extension Worker {
         let d = table[fd]
         while d.pointee.outBuf.readableBytes > 0 {
             guard d.pointee.canWrite else { return }
-            switch SocketOps.write(fd, d.pointee.outBuf.readable, UnsafeRawBufferPointer(start: nil, count: 0)) {
+            switch transportWrite(d, d.pointee.outBuf.readable, UnsafeRawBufferPointer(start: nil, count: 0)) {
             case .bytes(let n):
                 d.pointee.outBuf.moveReaderIndex(by: n)
                 counters.add(.bytesOut, UInt64(n))
@@ -140,7 +144,7 @@ extension Worker {
         while d.pointee.canRead && discarded < 1 << 20 {
             d.pointee.inBuf.clear()
             d.pointee.inBuf.reserve(minimumWritable: Worker.readChunk)
-            switch SocketOps.read(fd, into: d.pointee.inBuf.writable) {
+            switch transportRead(d, into: d.pointee.inBuf.writable) {
             case .bytes(let n): discarded += n
             case .wouldBlock: d.pointee.canRead = false
             case .eof, .error:
@@ -158,6 +162,12 @@ extension Worker {
             d.pointee.exchange.upstreamFD = -1
             abandonUpstream(u.pointee.fd)
         }
+        if d.pointee.isStream {
+            releaseStreamSlot(fd)
+            return
+        }
+        if d.pointee.session != nil { closeH2Streams(fd) }
+        if d.pointee.tls != nil { releaseTLS(d) }
         d.pointee.kind = .free
         d.pointee.generation &+= 1
         d.pointee.deadline = 0

@@ -40,12 +40,13 @@ extension Worker {
                     let head = d.pointee.upstreamHead.readable
                     let first = UnsafeRawBufferPointer(rebasing: head[headSent...])
                     let body = UnsafeRawBufferPointer(rebasing: d.pointee.inBuf.readable[sent..<scanned])
-                    switch SocketOps.write(u.pointee.fd, first, body) {
+                    switch upstreamWrite(u, first, body) {
                     case .bytes(let n):
                         let h = min(n, first.count)
                         d.pointee.exchange.upstreamHeadSent += h
                         d.pointee.exchange.requestSent += n - h
                         if n < first.count + body.count { u.pointee.canWrite = false }
+                        if d.pointee.isStream { streamForwarded(fd, bodyBytes: n - h) }
                         progress = true
                     case .wouldBlock:
                         u.pointee.canWrite = false
@@ -91,6 +92,7 @@ extension Worker {
                 case .finished: return
                 }
             }
+            if let u, u.pointee.isStream, u.pointee.stream.unconsumed > 0 { upstreamStreamDrained(u) }
 
             // 8. Done?
             let upstreamDone = u == nil || d.pointee.exchange.responseTracker.isComplete
@@ -142,11 +144,11 @@ extension Worker {
             d.pointee.inBuf.reserve(minimumWritable: Worker.readChunk)
         }
         let room = d.pointee.inBuf.writable
-        switch SocketOps.read(fd, into: room) {
+        switch transportRead(d, into: room) {
         case .bytes(let n):
             d.pointee.inBuf.moveWriterIndex(by: n)
             counters.add(.bytesIn, UInt64(n))
-            if n < room.count { d.pointee.noteShortRead() }
+            noteRead(d, n, of: room.count)
             return .progress
         case .wouldBlock:
             d.pointee.canRead = false
@@ -186,10 +188,10 @@ extension Worker {
             u.pointee.inBuf.reserve(minimumWritable: Worker.readChunk)
         }
         let room = u.pointee.inBuf.writable
-        switch SocketOps.read(u.pointee.fd, into: room) {
+        switch transportRead(u, into: room) {
         case .bytes(let n):
             u.pointee.inBuf.moveWriterIndex(by: n)
-            if n < room.count { u.pointee.noteShortRead() }
+            noteRead(u, n, of: room.count)
             return .progress
         case .wouldBlock:
             u.pointee.canRead = false
@@ -261,6 +263,8 @@ extension Worker {
             do {
                 let n = try d.pointee.exchange.responseTracker.consume(u.pointee.inBuf.readable) { payload in
                     d.pointee.outBuf.append(payload)
+                } trailer: { raw in
+                    if d.pointee.isStream { self.streamTrailers[fd, default: []].append(contentsOf: raw) }
                 }
                 u.pointee.inBuf.moveReaderIndex(by: n)
             } catch {
@@ -283,11 +287,12 @@ extension Worker {
     /// Writes our pending bytes (heads we wrote) and the upstream's validated body bytes to the client.
     private func writeResponse(_ fd: Int32, _ u: UnsafeMutablePointer<Connection>?) -> PumpStep {
         let d = table[fd]
+        if d.pointee.isStream { return streamWriteResponse(fd) }
         let scanned = d.pointee.exchange.responseScanned
         let own = d.pointee.outBuf.readable
         let body = u.map { UnsafeRawBufferPointer(rebasing: $0.pointee.inBuf.readable[0..<scanned]) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
         guard own.count + body.count > 0 else { return .stalled }
-        switch SocketOps.write(fd, own, body) {
+        switch transportWrite(d, own, body) {
         case .bytes(let n):
             let h = min(n, own.count)
             d.pointee.outBuf.moveReaderIndex(by: h)

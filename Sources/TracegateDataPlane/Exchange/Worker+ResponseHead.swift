@@ -64,7 +64,10 @@ extension Worker {
         d.pointee.exchange.responseTracker = BodyTracker(framing: responseHead.framing)
         d.pointee.exchange.upstreamKeepAlive = responseHead.keepAlive
         if case .untilClose = responseHead.framing { d.pointee.exchange.closeAfterResponse = true }
-        if case .chunked = responseHead.framing, d.pointee.exchange.clientHTTP10 {
+        if d.pointee.isStream {
+            // HTTP/2 frames the body itself: the stream takes the payload, whatever the framing.
+            d.pointee.exchange.dechunkResponse = true
+        } else if case .chunked = responseHead.framing, d.pointee.exchange.clientHTTP10 {
             // HTTP/1.0 has no chunked coding: send the payload and close to end it (RFC 9112 §6.3).
             d.pointee.exchange.dechunkResponse = true
             d.pointee.exchange.closeAfterResponse = true

@@ -30,7 +30,7 @@ extension Worker {
     private func flushOwn(_ fd: Int32) -> Bool {
         let d = table[fd]
         guard d.pointee.outBuf.readableBytes > 0, d.pointee.canWrite else { return false }
-        switch SocketOps.write(fd, d.pointee.outBuf.readable, UnsafeRawBufferPointer(start: nil, count: 0)) {
+        switch transportWrite(d, d.pointee.outBuf.readable, UnsafeRawBufferPointer(start: nil, count: 0)) {
         case .bytes(let n):
             d.pointee.outBuf.moveReaderIndex(by: n)
             if d.pointee.outBuf.readableBytes > 0 { d.pointee.canWrite = false }
@@ -49,10 +49,10 @@ extension Worker {
         if src.pointee.canRead && !src.pointee.readEOF && src.pointee.inBuf.readableBytes < Worker.streamWindow {
             src.pointee.inBuf.reserve(minimumWritable: Worker.readChunk)
             let room = src.pointee.inBuf.writable
-            switch SocketOps.read(src.pointee.fd, into: room) {
+            switch transportRead(src, into: room) {
             case .bytes(let n):
                 src.pointee.inBuf.moveWriterIndex(by: n)
-                if n < room.count { src.pointee.noteShortRead() }
+                noteRead(src, n, of: room.count)
                 moved = true
             case .wouldBlock:
                 src.pointee.canRead = false
@@ -64,7 +64,7 @@ extension Worker {
         // The client's queued head must go first: body bytes to the client wait for outBuf to drain.
         let blocked = dst.pointee.kind == .downstream && dst.pointee.outBuf.readableBytes > 0
         if !blocked && dst.pointee.canWrite && src.pointee.inBuf.readableBytes > 0 {
-            switch SocketOps.write(dst.pointee.fd, src.pointee.inBuf.readable, UnsafeRawBufferPointer(start: nil, count: 0)) {
+            switch transportWrite(dst, src.pointee.inBuf.readable, UnsafeRawBufferPointer(start: nil, count: 0)) {
             case .bytes(let n):
                 src.pointee.inBuf.moveReaderIndex(by: n)
                 if src.pointee.inBuf.readableBytes > 0 { dst.pointee.canWrite = false }

@@ -16,6 +16,11 @@ extension Worker {
             switch requestHead.headers[i].known {
             case .transferEncoding:
                 requestHead.headers[i].drop = false
+            case .te:
+                // `TE: trailers` says the client accepts trailers; gRPC requires it end to end, and an
+                // HTTP/2 upstream accepts no other TE (RFC 9113 §8.2.2), so only that value goes on.
+                let v = requestHead.headers[i].value
+                requestHead.headers[i].drop = !ByteCompare.equalsCaseInsensitive(UnsafeRawBufferPointer(rebasing: source[v.start..<v.end]), "trailers")
             case .xForwardedFor:
                 requestHead.headers[i].drop = true
                 if xffFirst < 0 { xffFirst = i }
@@ -57,7 +62,9 @@ extension Worker {
             }
             d.pointee.upstreamHead.append("\r\n")
         }
-        if !hasForwardedProto { d.pointee.upstreamHead.append("X-Forwarded-Proto: http\r\n") }
+        if !hasForwardedProto {
+            d.pointee.upstreamHead.append(clientUsesTLS(d) ? "X-Forwarded-Proto: https\r\n" : "X-Forwarded-Proto: http\r\n")
+        }
         if !hasForwardedHost && requestHead.hostIndex >= 0 {
             let v = requestHead.headers[requestHead.hostIndex].value
             HeadWriter.appendHeader(name: "X-Forwarded-Host", value: UnsafeRawBufferPointer(rebasing: source[v.start..<v.end]), into: &d.pointee.upstreamHead)

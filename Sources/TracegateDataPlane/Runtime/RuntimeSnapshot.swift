@@ -1,7 +1,9 @@
 // RuntimeSnapshot: the immutable, pre-resolved configuration a worker runs with.
 import TracegateConfig
 import TracegateContext
+import TracegateH2
 import TracegateHTTP
+import TracegateTLS
 
 /// Everything a worker needs from the configuration, resolved and pre-digested on the control
 /// side: addresses resolved, durations in nanoseconds, names as lowercase bytes for matching.
@@ -17,12 +19,20 @@ public final class RuntimeSnapshot: Sendable {
         public var trust: TrustPolicy
         /// The edge decision policy of this listener (trace restart or continue, traceresponse…).
         public var edgePolicy: EdgePolicy
+        /// HTTP/2 is served: by ALPN on TLS, by the prior-knowledge preface on cleartext.
+        public var http2: Bool
+        /// The listener's TLS context (certificates, ALPN); nil for cleartext. A reload builds a
+        /// new one; connections already accepted keep theirs.
+        public var tls: TLSServerContext?
 
-        public init(name: String, address: SocketAddress, trust: TrustPolicy, edgePolicy: EdgePolicy) {
+        public init(name: String, address: SocketAddress, trust: TrustPolicy, edgePolicy: EdgePolicy, http2: Bool = true,
+                    tls: TLSServerContext? = nil) {
             self.name = name
             self.address = address
             self.trust = trust
             self.edgePolicy = edgePolicy
+            self.http2 = http2
+            self.tls = tls
         }
     }
 
@@ -48,6 +58,21 @@ public final class RuntimeSnapshot: Sendable {
 
     public enum Balancing: Sendable { case roundRobin, leastRequest }
 
+    /// How a cluster's connections speak: HTTP/1.1 (over TLS when `tls` is set), HTTP/2 with
+    /// prior knowledge, HTTP/2 over TLS, or whichever of the two ALPN picks.
+    public enum UpstreamProtocol: Sendable { case http1, h2c, h2, auto }
+
+    /// The HTTP/2 session settings and flood limits every client connection gets.
+    public struct HTTP2: Sendable {
+        public var settings: H2Settings
+        public var limits: H2FloodLimits
+
+        public init(settings: H2Settings = H2Settings(), limits: H2FloodLimits = H2FloodLimits()) {
+            self.settings = settings
+            self.limits = limits
+        }
+    }
+
     public struct Cluster: Sendable {
         public var name: String
         public var endpoints: [SocketAddress]
@@ -60,6 +85,15 @@ public final class RuntimeSnapshot: Sendable {
         public var metricSlot: Int
         /// The metric slot of each endpoint, parallel to `endpoints` (empty: not counted).
         public var endpointSlots: [Int]
+        public var upstreamProtocol: UpstreamProtocol = .http1
+        /// The client TLS context (CA, client certificate, ALPN) for TLS protocols; nil = cleartext.
+        public var tls: TLSClientContext? = nil
+        /// SNI and the name verified in the upstream's certificate (nil: none sent; IP endpoints are
+        /// verified against their IP SAN).
+        public var serverName: String? = nil
+        /// Most streams Tracegate opens on one HTTP/2 upstream connection (lowered by the peer's
+        /// SETTINGS_MAX_CONCURRENT_STREAMS).
+        public var maxStreamsPerConnection: Int = 100
 
         public init(name: String, endpoints: [SocketAddress], balancing: Balancing, connectTimeoutNanos: UInt64,
                     maxConnectionsPerEndpoint: Int, maxIdlePerEndpoint: Int, idleTimeoutNanos: UInt64,
@@ -106,12 +140,14 @@ public final class RuntimeSnapshot: Sendable {
     public let timeouts: Timeouts
     public let edge: EdgeSettings
     public let accessLog: Bool
+    public let http2: HTTP2
 
     public init(
         version: Int, configHash: String, listeners: [Listener], routes: [Route], clusters: [Cluster],
         headLimits: HeadLimits, maxRequestBodyBytes: UInt64, maxConnectionsPerWorker: Int,
-        timeouts: Timeouts, edge: EdgeSettings, accessLog: Bool
+        timeouts: Timeouts, edge: EdgeSettings, accessLog: Bool, http2: HTTP2 = HTTP2()
     ) {
+        self.http2 = http2
         self.version = version
         self.configHash = configHash
         self.listeners = listeners

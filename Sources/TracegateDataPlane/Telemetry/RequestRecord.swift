@@ -40,6 +40,8 @@ public struct RequestRecord: Sendable {
     public var listenerPort: UInt16 = 0
     /// 0 for HTTP/1.0, 1 for HTTP/1.1 (`network.protocol.version`).
     public var httpMinor: UInt8 = 1
+    /// 2 when the client spoke HTTP/2 (the exchange itself ran on its HTTP/1.1 translation).
+    public var httpMajor: UInt8 = 1
     /// The caller's context kept as a span link when the edge restarted an untrusted trace.
     public var hasLink = false
     public var linkTraceID = TraceID(hi: 0, lo: 0)

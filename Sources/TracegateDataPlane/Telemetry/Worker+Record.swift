@@ -19,6 +19,7 @@ extension Worker {
         }
         d.pointee.record.host.set(host)
         d.pointee.record.httpMinor = requestHead.version == .http1_0 ? 0 : 1
+        d.pointee.record.httpMajor = d.pointee.isStream ? 2 : 1
         let listener = d.pointee.listenerIndex
         d.pointee.record.listenerPort = listener < listenerPorts.count ? listenerPorts[listener] : 0
         d.pointee.record.attemptLog.removeAll()

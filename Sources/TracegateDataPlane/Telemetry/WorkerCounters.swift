@@ -17,6 +17,8 @@ public final class WorkerCounters: @unchecked Sendable {
         case tracesContinued, tracesRestartedUntrusted, tracesStarted
         case debugHonoured, debugRejected, debugRateLimited, baggageMembersDropped
         case accessLogDropped
+        case h2Connections, h2Streams, h2StreamsRefused, h2Floods, h2ProtocolErrors
+        case tlsHandshakes, tlsResumptions, tlsHandshakeFailures, tlsErrors
     }
 
     /// How many distinct strip labels (built-in names, configured names and prefixes) are counted.

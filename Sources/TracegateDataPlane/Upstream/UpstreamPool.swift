@@ -16,6 +16,9 @@ struct UpstreamPool {
     var connectTimeoutNanos: UInt64
     /// Idle connection fds, most recently used last.
     var idle: [Int32] = []
+    /// HTTP/2 connections (connecting, busy or idle): shared by many exchanges at once, so they
+    /// are never on the idle list.
+    var h2Connections: [Int32] = []
     /// Connections open to this endpoint (connecting, idle or active).
     var open: Int = 0
     /// Exchanges currently using this endpoint (for least-request balancing).

@@ -2,6 +2,7 @@
 import CTracegateShims
 import Glibc
 import TracegateHTTP
+import TracegateTLS
 
 extension Worker {
     /// Gives the downstream's exchange an upstream connection: an idle pooled one, or a new
@@ -19,18 +20,36 @@ extension Worker {
         d.pointee.exchange.attempts += 1
         d.pointee.exchange.upstreamStartNanos = now
         beginAttempt(fd, pool: poolIndex)
+        switch snapshot.clusters[cluster].upstreamProtocol {
+        case .h2c, .h2:
+            attachH2Upstream(fd, pool: poolIndex, cluster: cluster)
+            return
+        case .auto:
+            // A connection that ALPN already made HTTP/2 takes the exchange as a stream.
+            for cfd in pools.pools[poolIndex].h2Connections {
+                let c = table[cfd]
+                if c.pointee.kind == .upstream, c.pointee.session != nil, c.pointee.link.hasStreamCapacity {
+                    counters.add(.upstreamReused)
+                    noteAttemptReused(fd)
+                    openUpstreamStream(fd, on: cfd, pool: poolIndex, reused: true)
+                    return
+                }
+            }
+        case .http1:
+            break
+        }
         let responseTimeout = d.pointee.exchange.responseTimeoutNanos
 
         // Reuse the most recently returned idle connection.
         while let ufd = pools.popIdle(poolIndex) {
             let u = table[ufd]
             guard u.pointee.kind == .upstream, u.pointee.upstreamPhase == .idle else { continue }
-            if u.pointee.readEOF || u.pointee.canRead {
+            if u.pointee.readEOF || (u.pointee.canRead && !idleConnectionIsAlive(u)) {
                 // The server closed it (or sent bytes unasked) while idle: not reusable.
                 closeUpstream(ufd)
                 continue
             }
-            bind(upstream: ufd, to: fd, pool: poolIndex)
+            bindUpstream(ufd, to: fd, pool: poolIndex)
             counters.add(.upstreamReused)
             noteAttemptReused(fd)
             arm(ufd, .response, after: responseTimeout)
@@ -62,7 +81,19 @@ extension Worker {
             fail(fd, ProxyError(kind: .upstreamConnectFailed))
         case .success(let connected):
             register(ufd)
-            bind(upstream: ufd, to: fd, pool: poolIndex)
+            bindUpstream(ufd, to: fd, pool: poolIndex)
+            if let context = snapshot.clusters[cluster].tls {
+                guard let tls = TLSConnection.connect(fd: ufd, context: context, serverName: snapshot.clusters[cluster].serverName) else {
+                    counters.add(.upstreamConnectFailures)
+                    fail(fd, ProxyError(kind: .upstreamConnectFailed))
+                    return
+                }
+                u.pointee.tls = tls
+                u.pointee.upstreamPhase = .connecting
+                arm(ufd, .connect, after: pools.pools[poolIndex].connectTimeoutNanos)
+                if connected { upstreamEvent(ufd) }
+                return
+            }
             if connected {
                 u.pointee.canWrite = true
                 arm(ufd, .response, after: responseTimeout)
@@ -74,7 +105,7 @@ extension Worker {
         }
     }
 
-    private func bind(upstream ufd: Int32, to fd: Int32, pool: Int) {
+    func bindUpstream(_ ufd: Int32, to fd: Int32, pool: Int) {
         let u = table[ufd]
         let d = table[fd]
         u.pointee.upstreamPhase = .active
@@ -89,13 +120,20 @@ extension Worker {
     /// An epoll event on an upstream connection.
     func upstreamEvent(_ ufd: Int32) {
         let u = table[ufd]
+        if u.pointee.session != nil {
+            h2UpstreamEvent(ufd)
+            return
+        }
         switch u.pointee.upstreamPhase {
         case .idle:
             // A pooled connection should be silent: readable means the server closed it (or sent
             // bytes nobody asked for). A bare EPOLLOUT edge (send buffer drained) is harmless.
             guard u.pointee.canRead || u.pointee.readEOF else { return }
+            if idleConnectionIsAlive(u) { return }
             pools.removeIdle(u.pointee.poolIndex, ufd)
             closeUpstream(ufd)
+        case .handshake:
+            continueUpstreamHandshake(ufd)
         case .connecting:
             guard u.pointee.canWrite else { return }
             let fd = u.pointee.downstreamFD
@@ -109,8 +147,13 @@ extension Worker {
                 }
                 return
             }
-            u.pointee.upstreamPhase = .active
             guard downstreamIsCurrent(fd, for: u) else { abandonUpstream(ufd); return }
+            if u.pointee.tls != nil {
+                u.pointee.upstreamPhase = .handshake
+                continueUpstreamHandshake(ufd)
+                return
+            }
+            u.pointee.upstreamPhase = .active
             let d = table[fd]
             arm(ufd, .response, after: d.pointee.exchange.responseTimeoutNanos)
             driveDownstream(fd)
@@ -137,6 +180,10 @@ extension Worker {
         pools.released(poolIndex)
         u.pointee.exchangesServed += 1
         u.pointee.downstreamFD = -1
+        if u.pointee.isStream {
+            releaseUpstreamStream(ufd)
+            return
+        }
         let pool = pools.pools[poolIndex]
         guard reusable, pool.current, !draining, pool.idle.count < pool.maxIdle, !u.pointee.readEOF,
               u.pointee.inBuf.readableBytes == 0 else {
@@ -160,9 +207,15 @@ extension Worker {
     }
 
     /// Closes an upstream socket and frees its slot (buffers are kept for the next use of the fd).
-    func closeUpstream(_ ufd: Int32) {
+    func closeUpstream(_ ufd: Int32, failing kind: ProxyError.Kind = .upstreamReset) {
         let u = table[ufd]
         guard u.pointee.kind == .upstream else { return }
+        if u.pointee.isStream {
+            releaseUpstreamStream(ufd)
+            return
+        }
+        if u.pointee.session != nil { closeH2Upstream(ufd, failing: kind) }
+        if u.pointee.tls != nil { releaseTLS(u) }
         if u.pointee.poolIndex >= 0 {
             pools.closed(u.pointee.poolIndex)
             if u.pointee.upstreamPhase == .idle { pools.removeIdle(u.pointee.poolIndex, ufd) }

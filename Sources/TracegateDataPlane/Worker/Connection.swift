@@ -1,5 +1,6 @@
 // Connection: one slot of a worker's connection table.
 import TracegateHTTP
+import TracegateTLS
 
 /// Everything a worker knows about one file descriptor, as a plain struct stored in a table
 /// indexed by fd.
@@ -24,10 +25,14 @@ struct Connection {
         case tunnel
         /// A final response is being flushed; the connection closes when it is out.
         case closing
+        /// TLS handshake in progress (TLS listeners, before the first request).
+        case handshake
+        /// HTTP/2: an nghttp2 session (`session`) carries many streams, each in a stream slot.
+        case multiplexed
     }
 
     /// What an upstream connection is doing.
-    enum UpstreamPhase: UInt8 { case connecting, idle, active }
+    enum UpstreamPhase: UInt8 { case connecting, handshake, idle, active }
 
     /// Which deadline `deadline` stands for.
     enum TimerKind: UInt8 { case none, headerRead, keepAliveIdle, connect, response, poolIdle, closingLinger, tunnelIdle }
@@ -46,6 +51,16 @@ struct Connection {
     var peerHungUp = false
     /// We sent FIN (closing phase: lingering until the peer closes or the linger timer fires).
     var shutdownSent = false
+
+    /// HTTP/2 stream slots (virtual, past the fd range): the stream, its parent, its translation.
+    var stream = StreamState()
+    /// HTTP/2 connections (downstream or upstream): the `H2Link` owning the nghttp2 session,
+    /// retained while the slot lives (`Unmanaged`); nil otherwise.
+    var session: UnsafeMutableRawPointer? = nil
+    /// The connection's TLS session (downstream on TLS listeners, upstream to TLS clusters).
+    var tls: TLSConnection? = nil
+    /// Set while the connection is queued on the worker's list of HTTP/2 output to flush.
+    var flushQueued = false
 
     var inBuf = IOBuffer()
     var outBuf = IOBuffer()
@@ -81,6 +96,10 @@ struct Connection {
     /// Number of exchanges this upstream connection has completed (0 = fresh).
     var exchangesServed: Int = 0
 
+    /// A stream slot: its bytes go through the parent connection's nghttp2 session, not a socket.
+    @inline(__always)
+    var isStream: Bool { stream.parentFD >= 0 }
+
     /// A read returned fewer bytes than asked: with edge-triggered epoll that means the socket is
     /// drained, unless the peer's FIN is pending.
     @inline(__always)
@@ -113,6 +132,10 @@ struct Connection {
         downstreamFD = -1
         downstreamGeneration = 0
         exchangesServed = 0
+        stream = StreamState()
+        session = nil
+        tls = nil
+        flushQueued = false
     }
 }
 

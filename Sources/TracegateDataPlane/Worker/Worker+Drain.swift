@@ -16,6 +16,13 @@ extension Worker {
         listenerFDs.removeAll()
         forEachSlot { fd, c in
             switch c.pointee.kind {
+            case .downstream where c.pointee.isStream:
+                break  // its connection's GOAWAY covers it
+            case .downstream where c.pointee.session != nil:
+                let link = c.pointee.link
+                link.goingAway = true
+                _ = link.session.goAway(code: .noError)
+                queueFlush(fd)
             case .downstream:
                 if c.pointee.phase == .idle && c.pointee.inBuf.readableBytes == 0 {
                     closeDownstream(fd)
@@ -39,6 +46,7 @@ extension Worker {
     func shutdownAll() {
         forEachSlot { fd, c in
             switch c.pointee.kind {
+            case .downstream where c.pointee.isStream: break  // closed with its connection
             case .downstream: closeDownstream(fd)
             case .upstream: closeUpstream(fd)
             case .listener:

@@ -9,15 +9,29 @@ extension Worker {
             return
         case .headerRead:
             guard c.pointee.kind == .downstream else { return }
-            if c.pointee.phase == .readingHead || (c.pointee.phase == .idle && c.pointee.requestsServed == 0 && c.pointee.inBuf.readableBytes > 0) {
+            if c.pointee.phase == .handshake {
+                counters.add(.tlsHandshakeFailures)
+                closeDownstream(fd)  // the handshake did not finish within timeouts.header_read
+            } else if c.pointee.phase == .readingHead || (c.pointee.phase == .idle && c.pointee.requestsServed == 0 && c.pointee.inBuf.readableBytes > 0) {
                 respondBeforeExchange(fd, ProxyError(kind: .headerReadTimeout))
             } else if c.pointee.phase == .idle {
                 closeDownstream(fd)  // connected and said nothing: close quietly, as nginx does
+            }
+        case .keepAliveIdle where c.pointee.kind == .downstream && c.pointee.session != nil:
+            // An idle HTTP/2 connection says goodbye with GOAWAY (RFC 9113 §6.8) before closing.
+            let link = c.pointee.link
+            if link.streamSlots.isEmpty {
+                _ = link.session.goAway(code: .noError)
+                flushH2(fd)
+                if c.pointee.kind == .downstream { closeDownstream(fd) }
             }
         case .keepAliveIdle, .closingLinger, .tunnelIdle:
             if c.pointee.kind == .downstream { closeDownstream(fd) }
         case .poolIdle:
             if c.pointee.kind == .upstream && c.pointee.upstreamPhase == .idle { closeUpstream(fd) }
+        case .connect where c.pointee.kind == .upstream && c.pointee.session != nil:
+            counters.add(.upstreamConnectTimeouts)
+            closeUpstream(fd, failing: .upstreamConnectTimeout)
         case .connect, .response:
             guard c.pointee.kind == .upstream else { return }
             let dfd = c.pointee.downstreamFD

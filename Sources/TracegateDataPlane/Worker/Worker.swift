@@ -46,6 +46,17 @@ final class Worker {
     /// Redacted headers of honoured debug requests in flight, by downstream fd (rare path).
     var pendingDebug: [Int32: DebugDetails.Detail] = [:]
     let debugDetails: DebugDetails
+    /// HTTP/2 connections with frames to send, flushed once at the end of each loop iteration.
+    var flushQueue: [Int32] = []
+    /// Parse target and header block reused for every HTTP/2 response head a stream translates.
+    var streamResponseHead = ResponseHead()
+    var streamFields = FieldBlock()
+    /// Parse target and header block reused for every request head sent on an HTTP/2 upstream.
+    var upstreamRequestHead = RequestHead()
+    var upstreamFields = FieldBlock()
+    /// Raw trailer sections of chunked upstream responses on streams, by slot (rare: gRPC over
+    /// an HTTP/1.1 upstream), handed to HTTP/2 as trailing HEADERS.
+    var streamTrailers: [Int32: [UInt8]] = [:]
 
     static let readChunk = 16 * 1024
     static let epollFlags = UInt32(EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue) | (1 << 31)  // EPOLLET
@@ -70,6 +81,7 @@ final class Worker {
         wheel = TimerWheel(now: now)
         requestHead.headers.reserveCapacity(snapshot.headLimits.maxHeaderCount)
         responseHead.headers.reserveCapacity(snapshot.headLimits.maxHeaderCount)
+        streamResponseHead.headers.reserveCapacity(snapshot.headLimits.maxHeaderCount)
         pools.apply(snapshot)
         for (i, fd) in listenerFDs.enumerated() {
             let slot = table[fd]
@@ -97,6 +109,7 @@ final class Worker {
                 for i in 0..<Int(n) { dispatch(events[i]) }
             }
             fireTimers()
+            if !flushQueue.isEmpty { flushQueuedH2() }
             if draining { checkDrain() }
         }
         shutdownAll()

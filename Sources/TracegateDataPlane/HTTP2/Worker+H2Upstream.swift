@@ -1,0 +1,490 @@
+// Worker+H2Upstream: exchanges sent as streams over shared HTTP/2 upstream connections.
+import CTracegateShims
+import Glibc
+import TracegateH2
+import TracegateHTTP
+import TracegateTLS
+
+extension Worker {
+    /// Gives the exchange on downstream slot `fd` a stream on an HTTP/2 connection of pool
+    /// `poolIndex`: one with room for another stream, or a new connection while the pool allows.
+    ///
+    /// The stream gets an upstream slot of its own (virtual), so the pump sees one upstream per
+    /// exchange as with HTTP/1.1: its "socket" writes become HEADERS and DATA, and the response
+    /// frames arrive in its buffer as HTTP/1.1 text.
+    func attachH2Upstream(_ fd: Int32, pool poolIndex: Int, cluster: Int) {
+        var connection: Int32 = -1
+        for cfd in pools.pools[poolIndex].h2Connections {
+            let c = table[cfd]
+            if c.pointee.kind == .upstream, c.pointee.session != nil, c.pointee.link.hasStreamCapacity {
+                connection = cfd
+                break
+            }
+        }
+        var reused = connection >= 0
+        if connection < 0 {
+            guard pools.pools[poolIndex].open < pools.pools[poolIndex].maxConnections else {
+                fail(fd, ProxyError(kind: .upstreamPoolExhausted))
+                return
+            }
+            guard let cfd = openH2Upstream(pool: poolIndex, cluster: cluster) else {
+                counters.add(.upstreamConnectFailures)
+                fail(fd, ProxyError(kind: .upstreamConnectFailed))
+                return
+            }
+            connection = cfd
+            reused = false
+        }
+        openUpstreamStream(fd, on: connection, pool: poolIndex, reused: reused)
+    }
+
+    /// Opens a stream slot for the exchange on downstream `fd` on HTTP/2 connection `connection`,
+    /// binds the two, and lets the pump send the request.
+    func openUpstreamStream(_ fd: Int32, on connection: Int32, pool poolIndex: Int, reused: Bool) {
+        guard let s = table.allocateVirtual() else {
+            fail(fd, ProxyError(kind: .upstreamPoolExhausted))
+            return
+        }
+        let parent = table[connection]
+        let link = parent.pointee.link
+        let u = table[s]
+        u.pointee.reset(kind: .upstream, fd: s)
+        u.pointee.stream.parentFD = connection
+        u.pointee.stream.parentGeneration = parent.pointee.generation
+        u.pointee.poolIndex = poolIndex
+        u.pointee.canWrite = true
+        link.streamSlots.append(s)
+        if parent.pointee.upstreamPhase == .idle {
+            parent.pointee.upstreamPhase = .active
+            disarm(connection)
+        }
+        bindUpstream(s, to: fd, pool: poolIndex)
+        if reused {
+            counters.add(.upstreamReused)
+            noteAttemptReused(fd)
+        }
+        arm(s, .response, after: table[fd].pointee.exchange.responseTimeoutNanos)
+        pump(fd)
+    }
+
+    /// Opens a new HTTP/2 connection to pool `poolIndex` (non-blocking connect; the session's
+    /// preface and SETTINGS wait in its buffer until the socket is writable).
+    private func openH2Upstream(pool poolIndex: Int, cluster: Int) -> Int32? {
+        let (cfd, result) = SocketOps.connect(to: pools.pools[poolIndex].address)
+        counters.add(.upstreamConnects)
+        guard cfd >= 0 else { return nil }
+        guard table.contains(cfd), case .success(let connected) = result else {
+            close(cfd)
+            return nil
+        }
+        let session: H2Session
+        do {
+            session = try H2Session(role: .client, settings: snapshot.http2.settings, limits: snapshot.http2.limits)
+        } catch {
+            close(cfd)
+            return nil
+        }
+        let link = H2Link(session: session)
+        link.poolIndex = poolIndex
+        link.maxStreams = snapshot.clusters[cluster].maxStreamsPerConnection
+        let c = table[cfd]
+        c.pointee.reset(kind: .upstream, fd: cfd)
+        c.pointee.session = Unmanaged.passRetained(link).toOpaque()
+        c.pointee.poolIndex = poolIndex
+        pools.opened(poolIndex)
+        pools.pools[poolIndex].h2Connections.append(cfd)
+        register(cfd)
+        if let context = snapshot.clusters[cluster].tls {
+            guard let tls = TLSConnection.connect(fd: cfd, context: context, serverName: snapshot.clusters[cluster].serverName) else {
+                closeUpstream(cfd, failing: .upstreamConnectFailed)
+                return nil
+            }
+            c.pointee.tls = tls
+            c.pointee.upstreamPhase = .connecting  // EPOLLOUT (or the connect completing) starts the handshake
+            arm(cfd, .connect, after: pools.pools[poolIndex].connectTimeoutNanos)
+            return cfd
+        }
+        if connected {
+            c.pointee.upstreamPhase = .active
+            c.pointee.canWrite = true
+        } else {
+            c.pointee.upstreamPhase = .connecting
+            arm(cfd, .connect, after: pools.pools[poolIndex].connectTimeoutNanos)
+        }
+        return cfd
+    }
+
+    /// An epoll event on an HTTP/2 upstream connection.
+    func h2UpstreamEvent(_ cfd: Int32) {
+        let c = table[cfd]
+        if c.pointee.upstreamPhase == .connecting {
+            guard c.pointee.canWrite else { return }
+            if tg_socket_error(cfd) != 0 {
+                counters.add(.upstreamConnectFailures)
+                closeUpstream(cfd, failing: .upstreamConnectFailed)
+                return
+            }
+            if c.pointee.tls != nil {
+                c.pointee.upstreamPhase = .handshake
+            } else {
+                c.pointee.upstreamPhase = c.pointee.link.streamSlots.isEmpty ? .idle : .active
+                disarm(cfd)
+            }
+        }
+        if c.pointee.upstreamPhase == .handshake, let tls = c.pointee.tls {
+            switch tls.handshake() {
+            case .done:
+                guard tls.negotiatedProtocol == .h2 else {
+                    // An `h2` cluster whose server would not speak HTTP/2 (RFC 7301: no ALPN h2).
+                    counters.add(.upstreamConnectFailures)
+                    closeUpstream(cfd, failing: .upstreamConnectFailed)
+                    return
+                }
+                c.pointee.upstreamPhase = c.pointee.link.streamSlots.isEmpty ? .idle : .active
+                disarm(cfd)
+            case .wantRead:
+                c.pointee.canRead = false
+                return
+            case .wantWrite:
+                c.pointee.canWrite = false
+                return
+            case .failed:
+                counters.add(.upstreamConnectFailures)
+                closeUpstream(cfd, failing: .upstreamConnectFailed)
+                return
+            }
+        }
+        driveUpstreamH2(cfd)
+    }
+
+    /// An `auto` cluster's connection whose TLS handshake chose h2: it becomes an HTTP/2
+    /// connection of its pool, and the exchange that opened it its first stream.
+    func adoptAsH2(_ cfd: Int32, for fd: Int32) {
+        let c = table[cfd]
+        let poolIndex = c.pointee.poolIndex
+        let d = table[fd]
+        let cluster = d.pointee.exchange.clusterIndex
+        let session: H2Session
+        do {
+            session = try H2Session(role: .client, settings: snapshot.http2.settings, limits: snapshot.http2.limits)
+        } catch {
+            fail(fd, ProxyError(kind: .upstreamConnectFailed))
+            return
+        }
+        let link = H2Link(session: session)
+        link.poolIndex = poolIndex
+        link.maxStreams = cluster >= 0 && cluster < snapshot.clusters.count ? snapshot.clusters[cluster].maxStreamsPerConnection : 100
+        pools.released(poolIndex)
+        c.pointee.downstreamFD = -1
+        d.pointee.exchange.upstreamFD = -1
+        c.pointee.session = Unmanaged.passRetained(link).toOpaque()
+        c.pointee.upstreamPhase = .idle
+        pools.pools[poolIndex].h2Connections.append(cfd)
+        disarm(cfd)
+        openUpstreamStream(fd, on: cfd, pool: poolIndex, reused: false)
+    }
+
+    /// Reads and feeds the upstream's frames, acts on them, and sends what the session has.
+    func driveUpstreamH2(_ cfd: Int32) {
+        let c = table[cfd]
+        let link = c.pointee.link
+        while c.pointee.canRead && c.pointee.kind == .upstream && c.pointee.session != nil {
+            if c.pointee.inBuf.writableBytes < 1024 { c.pointee.inBuf.reserve(minimumWritable: Worker.readChunk) }
+            let room = c.pointee.inBuf.writable
+            switch transportRead(c, into: room) {
+            case .bytes(let n):
+                c.pointee.inBuf.moveWriterIndex(by: n)
+                noteRead(c, n, of: room.count)
+                let failure = link.session.receive(c.pointee.inBuf.readable)
+                c.pointee.inBuf.clear()
+                handleUpstreamH2Events(cfd)
+                if failure != nil {
+                    flushUpstreamH2(cfd)
+                    closeUpstream(cfd, failing: .upstreamReset)
+                    return
+                }
+            case .wouldBlock:
+                c.pointee.canRead = false
+            case .eof, .error:
+                closeUpstream(cfd, failing: .upstreamReset)
+                return
+            }
+        }
+        guard c.pointee.kind == .upstream, c.pointee.session != nil else { return }
+        flushUpstreamH2(cfd)
+    }
+
+    /// Writes the session's frames to an upstream connection; closes it once the session is done.
+    func flushUpstreamH2(_ cfd: Int32) {
+        let c = table[cfd]
+        guard c.pointee.kind == .upstream, c.pointee.session != nil, c.pointee.upstreamPhase != .connecting,
+              c.pointee.upstreamPhase != .handshake else { return }
+        let link = c.pointee.link
+        while true {
+            if c.pointee.outBuf.readableBytes < Worker.streamWindow {
+                if link.session.send(into: &c.pointee.outBuf, limit: Worker.streamWindow) != nil {
+                    closeUpstream(cfd, failing: .upstreamReset)
+                    return
+                }
+                if !link.session.events.isEmpty { handleUpstreamH2Events(cfd) }
+                guard c.pointee.kind == .upstream, c.pointee.session != nil else { return }
+            }
+            guard c.pointee.outBuf.readableBytes > 0 else { break }
+            guard c.pointee.canWrite else { return }
+            switch transportWrite(c, c.pointee.outBuf.readable, UnsafeRawBufferPointer(start: nil, count: 0)) {
+            case .bytes(let n):
+                c.pointee.outBuf.moveReaderIndex(by: n)
+                if c.pointee.outBuf.readableBytes == 0 { c.pointee.outBuf.clear() } else { c.pointee.canWrite = false }
+            case .wouldBlock:
+                c.pointee.canWrite = false
+                return
+            case .eof, .error:
+                closeUpstream(cfd, failing: .upstreamReset)
+                return
+            }
+        }
+        if !link.session.wantsRead && !link.session.wantsWrite {
+            closeUpstream(cfd, failing: .upstreamReset)
+        }
+    }
+
+    /// Acts on the upstream session's events: response heads, body and trailers become HTTP/1.1
+    /// bytes in the stream slot's buffer, and the exchange that owns the stream is pumped.
+    func handleUpstreamH2Events(_ cfd: Int32) {
+        let c = table[cfd]
+        let link = c.pointee.link
+        var i = 0
+        while i < link.session.events.count {
+            let event = link.session.events[i]
+            i += 1
+            switch event {
+            case .headers(let stream, let kind, let fields, let endStream):
+                guard let s = upstreamStreamSlot(cfd, link, stream) else { continue }
+                let u = table[s]
+                if kind == .trailers {
+                    if u.pointee.stream.requestChunked {
+                        if (try? ChunkedBodyWriter.appendLastChunk(trailers: link.session.fields(fields), into: &u.pointee.inBuf)) == nil {
+                            try? ChunkedBodyWriter.appendLastChunk(trailers: nil, into: &u.pointee.inBuf)
+                        }
+                    }
+                } else {
+                    let method = methodOfExchange(using: u)
+                    do {
+                        let head = try H2UpstreamResponseTranslator.writeHTTP1Head(link.session.fields(fields), endStream: endStream,
+                                                                                   requestMethod: method, into: &u.pointee.inBuf)
+                        if head.body == .chunked { u.pointee.stream.requestChunked = true }
+                        if endStream && head.body == .chunked { try? ChunkedBodyWriter.appendLastChunk(trailers: nil, into: &u.pointee.inBuf) }
+                    } catch {
+                        _ = link.session.resetStream(stream, code: .protocolError)
+                        u.pointee.stream.closed = true
+                        wakeExchange(of: u, failing: .upstreamMalformedResponse)
+                        continue
+                    }
+                }
+                wakeExchange(of: u, failing: nil)
+            case .data(let stream, let payload, let endStream):
+                let bytes = link.session.payload(payload)
+                guard let s = upstreamStreamSlot(cfd, link, stream) else {
+                    link.session.consume(stream: stream, bytes: bytes.count)
+                    continue
+                }
+                let u = table[s]
+                if u.pointee.stream.requestChunked {
+                    if bytes.count > 0 { ChunkedBodyWriter.appendChunk(bytes, into: &u.pointee.inBuf) }
+                    if endStream { try? ChunkedBodyWriter.appendLastChunk(trailers: nil, into: &u.pointee.inBuf) }
+                } else {
+                    u.pointee.inBuf.append(bytes)
+                }
+                u.pointee.stream.unconsumed += bytes.count
+                wakeExchange(of: u, failing: nil)
+            case .streamClosed(let stream, let code):
+                guard let s = upstreamStreamSlot(cfd, link, stream) else { continue }
+                let u = table[s]
+                u.pointee.stream.closed = true
+                if code == .refusedStream {
+                    // Never processed (RFC 9113 §8.7): safe to send again elsewhere.
+                    u.pointee.exchangesServed = 1
+                }
+                // Like a closed HTTP/1.1 connection: the pump decides whether the response was whole.
+                u.pointee.readEOF = true
+                wakeExchange(of: u, failing: nil)
+            case .bodyWritable(let stream):
+                guard let s = upstreamStreamSlot(cfd, link, stream) else { continue }
+                table[s].pointee.canWrite = true
+                wakeExchange(of: table[s], failing: nil)
+            case .goAway:
+                link.goingAway = true
+            case .headers, .headerListTooLarge, .remoteSettings:
+                break
+            }
+        }
+        link.session.removeAllEvents()
+        if c.pointee.kind == .upstream, link.goingAway, link.streamSlots.isEmpty {
+            closeUpstream(cfd, failing: .upstreamReset)
+        }
+    }
+
+    /// The stream slot of upstream `stream` on connection `cfd`, if still open.
+    private func upstreamStreamSlot(_ cfd: Int32, _ link: H2Link, _ stream: Int32) -> Int32? {
+        guard let s = link.session.token(for: stream) else { return nil }
+        let u = table[s]
+        guard u.pointee.kind == .upstream, u.pointee.stream.parentFD == cfd, u.pointee.stream.id == stream,
+              u.pointee.stream.parentGeneration == table[cfd].pointee.generation else { return nil }
+        return s
+    }
+
+    /// The request method of the exchange an upstream stream serves (HEAD responses have no body).
+    private func methodOfExchange(using u: UnsafeMutablePointer<Connection>) -> HTTPMethod {
+        let fd = u.pointee.downstreamFD
+        guard downstreamIsCurrent(fd, for: u) else { return .get }
+        return table[fd].pointee.exchange.method
+    }
+
+    /// Runs the exchange an upstream stream serves, after its stream changed.
+    private func wakeExchange(of u: UnsafeMutablePointer<Connection>, failing kind: ProxyError.Kind?) {
+        let fd = u.pointee.downstreamFD
+        guard downstreamIsCurrent(fd, for: u) else {
+            abandonUpstream(u.pointee.fd)
+            return
+        }
+        if let kind {
+            fail(fd, ProxyError(kind: kind))
+        } else {
+            driveDownstream(fd)
+        }
+    }
+
+    /// The pump's "socket write" for an upstream stream: the first call submits the HTTP/1.1
+    /// request head as HEADERS; body bytes are de-framed into DATA, no more than the stream window
+    /// ahead of what the upstream has taken (`.bodyWritable` resumes); the end of the body ends
+    /// the stream (with the chunked trailers as trailing HEADERS).
+    func upstreamStreamWrite(_ u: UnsafeMutablePointer<Connection>, _ first: UnsafeRawBufferPointer,
+                             _ second: UnsafeRawBufferPointer) -> SocketOps.IOResult {
+        guard !u.pointee.stream.closed, let link = parentLink(u) else { return .error(ECONNRESET) }
+        var consumed = 0
+        if !u.pointee.stream.requestSubmitted {
+            guard first.count > 0 else { return .bytes(0) }
+            let status: ParseStatus
+            do {
+                status = try HeadParser.parseRequest(first, limits: snapshot.headLimits, into: &upstreamRequestHead)
+            } catch {
+                return .error(EPROTO)
+            }
+            guard status == .complete else { return .error(EPROTO) }
+            do {
+                _ = try H2UpstreamRequestTranslator.writeHeaderBlock(upstreamRequestHead, from: first,
+                                                                     scheme: u.pointee.tls == nil ? .http : .https, into: &upstreamFields)
+            } catch {
+                return .error(EPROTO)
+            }
+            let framing = upstreamRequestHead.framing
+            let endStream: Bool
+            if case .none = framing { endStream = true } else { endStream = false }
+            switch link.session.submitRequest(fields: upstreamFields, endStream: endStream) {
+            case .success(let id):
+                u.pointee.stream.id = id
+                link.session.setToken(u.pointee.fd, for: id)
+            case .failure:
+                return .error(EPROTO)
+            }
+            u.pointee.stream.requestSubmitted = true
+            u.pointee.stream.requestEnded = endStream
+            u.pointee.exchange.requestTracker = BodyTracker(framing: framing)
+            u.pointee.upstreamHead.clear()
+            consumed = first.count
+            queueFlush(u.pointee.stream.parentFD)
+        } else {
+            consumed = first.count
+        }
+        guard second.count > 0, !u.pointee.stream.requestEnded else { return .bytes(consumed + (u.pointee.stream.requestEnded ? second.count : 0)) }
+        let stream = u.pointee.stream.id
+        let room = Worker.streamWindow - link.session.bufferedBody(stream: stream)
+        guard room > 0 else { return consumed > 0 ? .bytes(consumed) : .wouldBlock }
+        let chunk = UnsafeRawBufferPointer(rebasing: second[0..<min(room, second.count)])
+        let session = link.session
+        let n: Int
+        do {
+            n = try u.pointee.exchange.requestTracker.consume(chunk) { payload in
+                _ = session.appendBody(stream: stream, payload)
+            } trailer: { raw in
+                u.pointee.upstreamHead.append(raw)
+            }
+        } catch {
+            return .error(EPROTO)
+        }
+        if u.pointee.exchange.requestTracker.isComplete {
+            let trailers = u.pointee.upstreamHead.readableBytes > 0
+                ? (try? TrailerFields.parse(u.pointee.upstreamHead.readable)) : nil
+            _ = session.finishBody(stream: stream, trailers: trailers.flatMap { $0.count > 0 ? $0 : nil })
+            u.pointee.stream.requestEnded = true
+        }
+        queueFlush(u.pointee.stream.parentFD)
+        return .bytes(consumed + n)
+    }
+
+    /// Response bytes of an upstream stream left its buffer for the client: return them to the
+    /// upstream's window, so it never sends more than the stream window ahead of the client.
+    func upstreamStreamDrained(_ u: UnsafeMutablePointer<Connection>) {
+        let buffered = u.pointee.inBuf.readableBytes
+        let give = u.pointee.stream.unconsumed - buffered
+        guard give > 0, !u.pointee.stream.closed, let link = parentLink(u) else { return }
+        u.pointee.stream.unconsumed -= give
+        link.session.consume(stream: u.pointee.stream.id, bytes: give)
+        queueFlush(u.pointee.stream.parentFD)
+    }
+
+    /// Frees an upstream stream slot, resetting the stream when it is still open.
+    func releaseUpstreamStream(_ s: Int32) {
+        let u = table[s]
+        if let link = parentLink(u) {
+            if !u.pointee.stream.closed && u.pointee.stream.requestSubmitted {
+                _ = link.session.resetStream(u.pointee.stream.id, code: .cancel)
+                queueFlush(u.pointee.stream.parentFD)
+            }
+            link.remove(slot: s)
+            let p = u.pointee.stream.parentFD
+            let parent = table[p]
+            if link.streamSlots.isEmpty && parent.pointee.upstreamPhase == .active {
+                if link.goingAway || draining || !pools.pools[link.poolIndex].current {
+                    queueFlush(p)
+                    closeUpstream(p, failing: .upstreamReset)
+                } else {
+                    parent.pointee.upstreamPhase = .idle
+                    arm(p, .poolIdle, after: pools.pools[link.poolIndex].idleTimeoutNanos)
+                }
+            }
+        }
+        u.pointee.kind = .free
+        u.pointee.generation &+= 1
+        u.pointee.deadline = 0
+        shrinkBuffers(u)
+        table.releaseVirtual(s)
+    }
+
+    /// Closes an HTTP/2 upstream connection's session: every exchange still using one of its
+    /// streams fails with `kind` (and may be retried like a failed HTTP/1.1 attempt). The session
+    /// is detached first, so the streams' own clean-up finds no link to reset streams on.
+    func closeH2Upstream(_ cfd: Int32, failing kind: ProxyError.Kind) {
+        let c = table[cfd]
+        guard let raw = c.pointee.session else { return }
+        let link = c.pointee.link
+        c.pointee.session = nil
+        let pool = link.poolIndex
+        if pool >= 0, let i = pools.pools[pool].h2Connections.firstIndex(of: cfd) {
+            pools.pools[pool].h2Connections.remove(at: i)
+        }
+        for s in link.streamSlots {
+            let u = table[s]
+            guard u.pointee.kind == .upstream, u.pointee.stream.parentFD == cfd else { continue }
+            u.pointee.stream.closed = true
+            let fd = u.pointee.downstreamFD
+            if downstreamIsCurrent(fd, for: u) {
+                upstreamFailed(fd, kind)
+            } else {
+                releaseUpstreamStream(s)
+            }
+        }
+        link.streamSlots.removeAll()
+        Unmanaged<H2Link>.fromOpaque(raw).release()
+    }
+}

@@ -17,18 +17,29 @@ struct H2ProtocolErrorTests {
     #expect(!server.wantsRead && !server.wantsWrite)
   }
 
-  /// Input after a valid preface and SETTINGS, answered by nghttp2 with GOAWAY and no callback.
-  static let garbage: [(String, [UInt8], H2ErrorCode)] = [
-    ("PING as the first frame", Raw.preface + Raw.ping(), .protocolError),
-    ("DATA on stream 0", Raw.clientStart + Raw.data(0, [1, 2, 3]), .protocolError),
-    ("frame larger than SETTINGS_MAX_FRAME_SIZE", Raw.clientStart + Raw.frame(0x0, stream: 1, Array(repeating: 0, count: 20_000)), .frameSizeError),
-    ("CONTINUATION without HEADERS", Raw.clientStart + Raw.frame(0x9, flags: 0x4, stream: 1, Raw.getRequest), .protocolError),
-    ("HPACK garbage", Raw.clientStart + Raw.headers(1, [0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), .compressionError),
-    ("WINDOW_UPDATE overflowing the window", Raw.clientStart + Raw.frame(0x8, Raw.be32(0x7fff_ffff)), .flowControlError),
+  /// Input after a valid preface, answered by nghttp2 with GOAWAY and (mostly) no callback.
+  struct Garbage: Sendable, CustomTestStringConvertible {
+    var name: String
+    var input: [UInt8]
+    var code: H2ErrorCode
+    var testDescription: String { name }
+  }
+
+  static let garbage: [Garbage] = [
+    Garbage(name: "PING as the first frame", input: Raw.preface + Raw.ping(), code: .protocolError),
+    Garbage(name: "DATA on stream 0", input: Raw.clientStart + Raw.data(0, [1, 2, 3]), code: .protocolError),
+    Garbage(name: "frame larger than SETTINGS_MAX_FRAME_SIZE",
+            input: Raw.clientStart + Raw.frame(0x0, stream: 1, Array(repeating: 0, count: 20_000)), code: .frameSizeError),
+    Garbage(name: "CONTINUATION without HEADERS",
+            input: Raw.clientStart + Raw.frame(0x9, flags: 0x4, stream: 1, Raw.getRequest), code: .protocolError),
+    Garbage(name: "HPACK garbage", input: Raw.clientStart + Raw.headers(1, [0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), code: .compressionError),
+    Garbage(name: "WINDOW_UPDATE overflowing the window",
+            input: Raw.clientStart + Raw.frame(0x8, Raw.be32(0x7fff_ffff)), code: .flowControlError),
   ]
 
   @Test("garbage after the preface fails receive with the code nghttp2 put in its GOAWAY", arguments: garbage)
-  func garbageAfterPreface(name: String, input: [UInt8], code: H2ErrorCode) throws {
+  func garbageAfterPreface(_ garbage: Garbage) throws {
+    let (name, input, code) = (garbage.name, garbage.input, garbage.code)
     let server = try H2Session(role: .server)
     let error = feed(server, input)
     #expect(error?.kind == .protocolError, "\(name)")

@@ -10,6 +10,7 @@ struct H2ProtocolErrorTests {
     let server = try H2Session(role: .server)
     let error = feed(server, Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8))
     #expect(error == H2Error(kind: .protocolError, code: .protocolError, reason: "invalid connection preface"))
+    #expect(server.failure == error)
     let out = output(of: server)
     #expect(out.error == error)
     #expect(frames(out.bytes).first?.type == 0x4, "our SETTINGS still opens the connection")
@@ -47,6 +48,22 @@ struct H2ProtocolErrorTests {
     let out = output(of: server)
     #expect(frames(out.bytes).last?.goAwayCode == code, "\(name)")
     #expect(!server.wantsRead && !server.wantsWrite)
+  }
+
+  @Test("a malformed request is reset by nghttp2 (RFC 9113 §8.1.1) without troubling the caller or the connection")
+  func malformedRequestStaysSilent() throws {
+    let server = try H2Session(role: .server)
+    // :method GET, :scheme http, :path /, then a literal field named "X-Upper" (uppercase is malformed, §8.2.1).
+    let malformed: [UInt8] = [0x82, 0x86, 0x84, 0x00, 0x07] + Array("X-Upper".utf8) + [0x01, 0x31]
+    #expect(feed(server, Raw.clientStart + Raw.headers(1, malformed) + Raw.headers(3)) == nil)
+    let seen = drain(server)
+    #expect(seen.filter { if case .settings = $0 { false } else { true } }
+      == [.headers(3, .request, [":method: GET", ":scheme: http", ":path: /", ":authority: localhost"], end: true)])
+    let reset = frames(output(of: server).bytes).first { $0.type == 0x3 }
+    #expect(reset?.stream == 1)
+    #expect(reset.map { Array($0.payload) } == Raw.be32(H2ErrorCode.protocolError.rawValue))
+    #expect(server.openStreamCount == 1)
+    #expect(server.failure == nil)
   }
 
   @Test("a client talking to something that is not an HTTP/2 server")

@@ -44,8 +44,9 @@ public final class H2Session {
   var nameValues = H2NameValues()
   var resetLimiter: H2ResetRateLimiter
 
-  /// The connection failure, once there is one; every later call reports it.
-  var failure: H2Error?
+  /// The connection failure, once there is one (the error ``receive(_:)`` or ``send(into:limit:)``
+  /// returned); every later call reports it.
+  public internal(set) var failure: H2Error?
   /// Set by a callback right before it returns NGHTTP2_ERR_CALLBACK_FAILURE, to say why.
   var callbackFailure: H2Error?
   /// The caller closed the connection with an error code (``goAway(code:)``): the GOAWAY that follows is ours.

@@ -76,6 +76,13 @@ struct H2ProtocolErrorTests {
     #expect(frames(out.bytes).last?.goAwayCode == error?.code)
   }
 
+  @Test("settings RFC 9113 forbids are refused when the session is created", arguments: [
+    H2Settings(maxFrameSize: 1000), H2Settings(initialWindowSize: 1 << 31), H2Settings(connectionWindowSize: 1 << 31),
+  ])
+  func invalidSettings(_ settings: H2Settings) {
+    #expect(throws: H2Error.self) { _ = try H2Session(role: .server, settings: settings) }
+  }
+
   @Test("input split at every byte gives the same events as in one piece")
   func byteAtATime() throws {
     let pair = try H2Pair()

@@ -132,9 +132,11 @@ public final class H2Session {
 
   /// Feeds bytes read from the connection. Either all of them are processed or the session failed.
   ///
-  /// Events are appended to ``events``. Frames nghttp2 queues in reaction (SETTINGS/PING ACKs,
-  /// WINDOW_UPDATE, RST_STREAM, GOAWAY) are serialized before this returns (see ``stageReactions()``),
-  /// which is how a GOAWAY that nghttp2 decided on by itself becomes this call's error.
+  /// Events are appended to ``events``; read them after the call (iterating ``events`` while calling
+  /// `receive` or `send` makes the array copy itself). Frames nghttp2 queues in reaction (SETTINGS/PING
+  /// ACKs, WINDOW_UPDATE, RST_STREAM, GOAWAY; up to 16 KiB) are serialized before this returns (see
+  /// ``stageReactions()``), which is how a GOAWAY that nghttp2 decided on by itself becomes this call's
+  /// error; ``send(into:limit:)`` hands them out first.
   ///
   /// - Returns: nil while the connection is fine; otherwise the failure: GOAWAY is queued, flush
   ///   ``send(into:limit:)`` until ``wantsWrite`` is false, then close.

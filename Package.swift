@@ -132,7 +132,7 @@ let package = Package(
 
         .testTarget(name: "TracegateTestSupportTests", dependencies: ["TracegateTestSupport"]),
         .testTarget(name: "TracegateHTTPTests", dependencies: ["TracegateHTTP"]),
-        .testTarget(name: "TracegateH2Tests", dependencies: ["TracegateH2", "TracegateHTTP", "CNghttp2"]),
+        .testTarget(name: "TracegateH2Tests", dependencies: ["TracegateH2", "TracegateHTTP", "CNghttp2", "TracegateTestSupport"]),
         .testTarget(name: "TracegateResilienceTests", dependencies: ["TracegateResilience", "TracegateContext"]),
         .testTarget(
             name: "TracegateTelemetryTests",

@@ -83,6 +83,21 @@ struct H2StreamLimitTests {
     #expect(pair.clientError == nil && pair.serverError == nil)
   }
 
+  @Test("a second graceful goAway while the PING is unanswered sends the final GOAWAY at once (drain timeout)")
+  func drainTimeout() throws {
+    let pair = try H2Pair()
+    let first = try pair.client.submitRequest(fields: Self.get("/1"), endStream: true).get()
+    pair.pump()
+    #expect(pair.server.goAway(code: .noError) == nil)
+    let notice = frames(output(of: pair.server).bytes)
+    #expect(notice.map(\.type) == [0x6, 0x7], "the PING (urgent queue), then the shutdown notice")
+    #expect(notice.last.map { Array($0.payload.prefix(4)) } == Raw.be32(0x7fff_ffff))
+    #expect(pair.server.goAway(code: .noError) == nil)
+    let final = frames(output(of: pair.server).bytes)
+    #expect(final.count == 1 && final.first?.goAwayCode == .noError)
+    #expect(final.first.map { Array($0.payload.prefix(4)) } == Raw.be32(UInt32(first)))
+  }
+
   @Test("a client's graceful GOAWAY stops new requests and lets open ones finish")
   func clientGoAway() throws {
     let pair = try H2Pair()

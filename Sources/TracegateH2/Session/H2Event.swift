@@ -43,7 +43,8 @@ public enum H2Event: Sendable, Equatable {
   case data(stream: Int32, payload: ByteRange, endStream: Bool)
   /// The stream is closed: both sides ended it, or either side reset it (also for
   /// ``H2Session/resetStream(_:code:)``, once the RST_STREAM is sent). The session forgot the stream; its
-  /// token and buffered body are gone. A client's stream refused by GOAWAY closes with REFUSED_STREAM:
+  /// token and buffered body are gone. Only reported for streams the caller knows (its own requests,
+  /// and requests it was given an event for): a request nghttp2 rejects while decoding it closes silently. A client's stream refused by GOAWAY closes with REFUSED_STREAM:
   /// the request was not processed and may be retried elsewhere (RFC 9113 §6.8, §8.7).
   case streamClosed(stream: Int32, code: H2ErrorCode)
   /// The stream's buffered outbound body fell to half of ``H2Session/outboundBodyWindow`` after having

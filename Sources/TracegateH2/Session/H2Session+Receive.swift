@@ -68,7 +68,7 @@ extension H2Session {
                             code: H2ErrorCode(rawValue: frame.pointee.goaway.error_code)))
     case H2Frame.ping:
       if hd.flags & H2Frame.ack != 0 && shutdown == .draining && isDrainPing(frame) {
-        return finishDraining()
+        return nghttp2_is_fatal(submitFinalGoAway()) != 0 ? NGHTTP2_ERR_CALLBACK_FAILURE.rawValue : 0
       }
     default:
       break
@@ -97,6 +97,7 @@ extension H2Session {
     let ref = H2FieldsRef(index: block.fields)
     let tooLarge = block.tooLarge
     block = H2InboundBlock()
+    streams[index].announced = true
     guard tooLarge else {
       events.append(.headers(stream: stream, kind: kind, fields: ref, endStream: endStream))
       return
@@ -146,9 +147,10 @@ extension H2Session {
     guard let index = slot(of: stream) else { return 0 }
     let unconsumed = streams[index].unconsumed
     if unconsumed > 0 { _ = nghttp2_session_consume_connection(session, unconsumed) }
+    let announced = streams[index].announced
     streams.release(index)
     _ = nghttp2_session_set_stream_user_data(session, stream, nil)
-    events.append(.streamClosed(stream: stream, code: code))
+    if announced { events.append(.streamClosed(stream: stream, code: code)) }
     return 0
   }
 

@@ -7,8 +7,10 @@ extension H2Session {
   /// - `.noError`, server role: graceful. A shutdown notice (GOAWAY with the maximum stream id) and a
   ///   PING go out at once; when the PING's ACK comes back (one round trip, so every stream the client
   ///   opened before seeing the notice has arrived) the final GOAWAY names the last stream processed.
-  ///   Streams up to it run to completion; later ones are refused. The connection is done when
-  ///   ``wantsRead`` and ``wantsWrite`` are both false.
+  ///   Streams up to it run to completion; later ones are ignored (the client learns from the GOAWAY
+  ///   that they were not processed). The connection is done when ``wantsRead`` and ``wantsWrite`` are
+  ///   both false. Calling it again before the ACK arrived (a drain timeout) sends the final GOAWAY at
+  ///   once.
   /// - `.noError`, client role: GOAWAY(NO_ERROR) at once, ``canOpenStream`` turns false, open streams
   ///   run to completion.
   /// - any other code: immediate. GOAWAY(code, last processed stream) is queued, nothing more is read,
@@ -19,6 +21,10 @@ extension H2Session {
     guard code == .noError else {
       callerTerminated = true
       let rv = nghttp2_session_terminate_session(session, code.rawValue)
+      return rv == 0 ? nil : .library(Int(rv))
+    }
+    if shutdown == .draining {
+      let rv = submitFinalGoAway()
       return rv == 0 ? nil : .library(Int(rv))
     }
     guard shutdown == .open else { return nil }
@@ -50,11 +56,11 @@ extension H2Session {
     }
   }
 
-  /// The drain PING came back: send the final GOAWAY with the last stream we processed.
-  func finishDraining() -> Int32 {
+  /// The drain PING came back (or the caller stopped waiting): the final GOAWAY names the last stream
+  /// we processed.
+  func submitFinalGoAway() -> Int32 {
     shutdown = .closing
-    let rv = nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue),
-                                   nghttp2_session_get_last_proc_stream_id(session), H2ErrorCode.noError.rawValue, nil, 0)
-    return nghttp2_is_fatal(rv) != 0 ? NGHTTP2_ERR_CALLBACK_FAILURE.rawValue : 0
+    return nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue),
+                                 nghttp2_session_get_last_proc_stream_id(session), H2ErrorCode.noError.rawValue, nil, 0)
   }
 }

@@ -75,6 +75,7 @@ extension H2Session {
     }
     streams[index].streamID = id
     streams[index].hasProvider = !endStream
+    streams[index].announced = true
     streams.awaitOpening(index)
     return .success(id)
   }

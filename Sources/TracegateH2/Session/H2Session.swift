@@ -44,8 +44,9 @@ public final class H2Session {
   var nameValues = H2NameValues()
   var resetLimiter: H2ResetRateLimiter
 
-  /// The connection failure, once there is one; every later call reports it.
-  var failure: H2Error?
+  /// The connection failure, once there is one (the error ``receive(_:)`` or ``send(into:limit:)``
+  /// returned); every later call reports it.
+  public internal(set) var failure: H2Error?
   /// Set by a callback right before it returns NGHTTP2_ERR_CALLBACK_FAILURE, to say why.
   var callbackFailure: H2Error?
   /// The caller closed the connection with an error code (``goAway(code:)``): the GOAWAY that follows is ours.
@@ -131,9 +132,11 @@ public final class H2Session {
 
   /// Feeds bytes read from the connection. Either all of them are processed or the session failed.
   ///
-  /// Events are appended to ``events``. Frames nghttp2 queues in reaction (SETTINGS/PING ACKs,
-  /// WINDOW_UPDATE, RST_STREAM, GOAWAY) are serialized before this returns (see ``stageReactions()``),
-  /// which is how a GOAWAY that nghttp2 decided on by itself becomes this call's error.
+  /// Events are appended to ``events``; read them after the call (iterating ``events`` while calling
+  /// `receive` or `send` makes the array copy itself). Frames nghttp2 queues in reaction (SETTINGS/PING
+  /// ACKs, WINDOW_UPDATE, RST_STREAM, GOAWAY; up to 16 KiB) are serialized before this returns (see
+  /// ``stageReactions()``), which is how a GOAWAY that nghttp2 decided on by itself becomes this call's
+  /// error; ``send(into:limit:)`` hands them out first.
   ///
   /// - Returns: nil while the connection is fine; otherwise the failure: GOAWAY is queued, flush
   ///   ``send(into:limit:)`` until ``wantsWrite`` is false, then close.

@@ -29,6 +29,9 @@ struct H2StreamState {
   var unconsumed = 0
   /// The peer's header section was over the size limit: its DATA is dropped (and credited) unseen.
   var discarding = false
+  /// The caller knows the stream: it submitted it (client) or was given an event for it (server). A
+  /// request nghttp2 rejects while decoding its header block closes without ever being mentioned.
+  var announced = false
   /// Client role: a final response arrived, so a later header block is the trailer section.
   var finalResponseSeen = false
 

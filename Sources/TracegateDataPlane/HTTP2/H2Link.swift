@@ -16,6 +16,10 @@ final class H2Link {
     var streamSlots: [Int32] = []
     /// A GOAWAY was sent or received: no new streams; the connection closes when the last ends.
     var goingAway = false
+    /// Upstream connections: the stream slot of each stream id. Kept here rather than as session
+    /// tokens: a request's stream only exists inside nghttp2 once its HEADERS went out, and a
+    /// token set before that did not survive the opening.
+    var upstreamStreams: [Int32: Int32] = [:]
     /// Upstream connections: the pool this connection belongs to.
     var poolIndex: Int = -1
     /// Upstream connections: the most streams Tracegate opens on it (the cluster's setting; the

@@ -18,24 +18,30 @@ extension Worker {
         }
     }
 
-    /// Writes up to two spans to a connection (TLS: one `SSL_write` each; a short write stops).
+    /// Writes up to two spans to a connection. Over TLS each `SSL_write` takes at most one record
+    /// (16 KiB), so it loops until everything is out or OpenSSL wants the socket: a short count then
+    /// means "would block", exactly as a short `writev` does, which is what the callers assume
+    /// (edge-triggered: they wait for EPOLLOUT after a short write).
     @inline(__always)
     func transportWrite(_ c: UnsafeMutablePointer<Connection>, _ first: UnsafeRawBufferPointer,
                         _ second: UnsafeRawBufferPointer) -> SocketOps.IOResult {
         guard let tls = c.pointee.tls else { return SocketOps.write(c.pointee.fd, first, second) }
         var total = 0
         for part in [first, second] where part.count > 0 {
-            switch tls.write(part) {
-            case .bytes(let n):
-                total += n
-                if n < part.count { return .bytes(total) }
-            case .wantRead, .wantWrite:
-                return total > 0 ? .bytes(total) : .wouldBlock
-            case .closed:
-                return total > 0 ? .bytes(total) : .eof
-            case .failed:
-                counters.add(.tlsErrors)
-                return total > 0 ? .bytes(total) : .error(EPROTO)
+            var offset = 0
+            while offset < part.count {
+                switch tls.write(UnsafeRawBufferPointer(rebasing: part[offset...])) {
+                case .bytes(let n):
+                    offset += n
+                    total += n
+                case .wantRead, .wantWrite:
+                    return total > 0 ? .bytes(total) : .wouldBlock
+                case .closed:
+                    return total > 0 ? .bytes(total) : .eof
+                case .failed:
+                    counters.add(.tlsErrors)
+                    return total > 0 ? .bytes(total) : .error(EPROTO)
+                }
             }
         }
         return .bytes(total)

@@ -223,8 +223,23 @@ extension Worker {
     /// then close, ending every stream.
     func h2ConnectionFailed(_ fd: Int32, _ error: H2Error) {
         counters.add(error.isFlood ? .h2Floods : .h2ProtocolErrors)
-        flushH2(fd)
-        closeDownstream(fd)
+        closeWithGoAway(fd)
+    }
+
+    /// Ends a failed HTTP/2 connection so the client learns why: the session's last frames (its
+    /// GOAWAY) are serialised — a failed session still produces them — every stream is ended, and
+    /// the connection closes like an HTTP/1.1 one after an error response: flush, FIN, then linger
+    /// reading and discarding. Closing at once with the flood's bytes still unread would make the
+    /// kernel send RST, and the client could lose the GOAWAY.
+    func closeWithGoAway(_ fd: Int32) {
+        let d = table[fd]
+        if d.pointee.session != nil {
+            _ = d.pointee.link.session.send(into: &d.pointee.outBuf, limit: Worker.streamWindow)
+        }
+        closeH2Streams(fd)
+        guard d.pointee.kind == .downstream else { return }
+        d.pointee.inBuf.clear()
+        beginClosing(fd)
     }
 
     /// Queues an HTTP/2 connection for one flush at the end of this loop iteration, so frames of
@@ -264,7 +279,7 @@ extension Worker {
             if d.pointee.outBuf.readableBytes < Worker.streamWindow {
                 if let failure = link.session.send(into: &d.pointee.outBuf, limit: Worker.streamWindow) {
                     counters.add(failure.isFlood ? .h2Floods : .h2ProtocolErrors)
-                    closeDownstream(fd)
+                    closeWithGoAway(fd)
                     return
                 }
                 if !link.session.events.isEmpty { handleH2Events(fd) }

@@ -116,12 +116,13 @@ public final class ProxyService: Service, Sendable {
 
     /// Loads the config file again; an invalid file is rejected and the old config keeps serving.
     func reload(dataPlane: DataPlane, workers: Int) {
-        guard let path = options.configPath else {
-            logger.warning("reload_ignored", metadata: ["reason": "no config file (embedded default or quick mode)"])
-            return
-        }
         do {
-            let config = try TracegateConfiguration.load(contentsOf: path).applyingEnvironment(options.environment)
+            // Without a file (embedded default, quick mode) the configuration cannot change, but a
+            // reload still rebuilds the snapshot from it: certificate files are read again (renewed
+            // certificates for new connections) and upstream names are resolved again.
+            let config = try options.configPath.map {
+                try TracegateConfiguration.load(contentsOf: $0).applyingEnvironment(options.environment)
+            } ?? options.config
             var errors: [ConfigError] = []
             let current = state.snapshot
             // The sockets stay bound: names and addresses must be exactly those the process started with.

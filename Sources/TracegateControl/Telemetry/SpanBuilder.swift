@@ -111,7 +111,7 @@ struct SpanBuilder {
                 u.append(decimal: UInt64(a.endpoint.port))
                 u.append(path)
             }
-            s.attribute("network.protocol.version", "1.1" as StaticString)
+            s.attribute("network.protocol.version", a.http2 ? "2" as StaticString : "1.1")
             s.attribute("tracegate.connection_reused", bool: a.reusedConnection)
             if index > 0 { s.attribute("http.request.resend_count", int: Int64(index)) }
             let cluster = Int(a.clusterIndex)

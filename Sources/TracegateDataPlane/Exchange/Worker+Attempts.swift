@@ -28,6 +28,13 @@ extension Worker {
     }
 
     /// Marks the open attempt as sent on a pooled keep-alive connection.
+    /// Marks the open attempt as sent on an HTTP/2 stream.
+    func noteAttemptHTTP2(_ fd: Int32) {
+        let d = table[fd]
+        guard let i = d.pointee.record.attemptLog.openIndex else { return }
+        d.pointee.record.attemptLog[i].http2 = true
+    }
+
     func noteAttemptReused(_ fd: Int32) {
         let d = table[fd]
         guard let i = d.pointee.record.attemptLog.openIndex else { return }

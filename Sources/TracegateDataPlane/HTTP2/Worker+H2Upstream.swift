@@ -59,6 +59,7 @@ extension Worker {
             disarm(connection)
         }
         bindUpstream(s, to: fd, pool: poolIndex)
+        noteAttemptHTTP2(fd)
         if reused {
             counters.add(.upstreamReused)
             noteAttemptReused(fd)

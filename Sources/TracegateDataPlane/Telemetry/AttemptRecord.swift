@@ -50,6 +50,8 @@ public struct AttemptRecord: Sendable {
     public var outcome: AttemptOutcome = .pending
     /// Sent on a pooled keep-alive connection (no connect).
     public var reusedConnection = false
+    /// The attempt went out as a stream of an HTTP/2 connection (`network.protocol.version` "2").
+    public var http2 = false
 
     public init() {}
 }

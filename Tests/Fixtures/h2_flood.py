@@ -268,6 +268,7 @@ class Session:
 
 def benign(session, options):
     deadline = time.monotonic() + options.timeout
+    session.flush()  # preface first: an h2c server that sniffs it says nothing before it (RFC 9113 §3.4)
     session.read_until(lambda: session.remote_settings_seen, deadline)
     opened = 0
     while len(session.complete) < options.count and not session.dead and time.monotonic() < deadline:
@@ -341,6 +342,7 @@ def header_overflow(session, options):
 
 def stream_limit(session, options):
     deadline = time.monotonic() + options.timeout
+    session.flush()  # preface first, as in benign()
     session.read_until(lambda: session.remote_settings_seen, deadline)
     # h2 will not exceed the peer's limit by itself; make it believe there is none (the point).
     session.conn.remote_settings.max_concurrent_streams = 2**31 - 1

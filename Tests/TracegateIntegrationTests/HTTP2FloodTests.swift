@@ -45,17 +45,13 @@ extension Integration {
             #expect(flood.error == nil, "\(flood.error ?? "")")
             #expect(flood.serverClosed || flood.writeError != nil, "the abusive connection was not closed: \(flood)")
             #expect(!flood.aliveAfter, "the abusive connection is still served after 3000 rapid resets")
-            withKnownIssue("Tracegate closes a flooding connection without sending its GOAWAY (flushH2 drops the queued frame)") {
-                #expect(flood.goawayReceived, "no GOAWAY before the close: \(flood.framesReceivedByType)")
-                #expect(flood.goawayErrorName == "ENHANCE_YOUR_CALM")
-            }
+            #expect(flood.goawayReceived, "no GOAWAY before the close: \(flood.framesReceivedByType)")
+            #expect(flood.goawayErrorName == "ENHANCE_YOUR_CALM")
             Self.expectWellBehavedClientServed(load)
 
             let after = try H2Checks.counter(h.proxy, Self.floodErrors.0, Self.floodErrors.1, above: before)
             #expect(after > before, "tracegate_http2_connection_errors_total{reason=\"flood\"} did not rise (\(before) → \(after))")
-            withKnownIssue("one flooding connection is counted twice in tracegate_http2_connection_errors_total") {
-                #expect(after - before == 1, "one flooding connection counted \(after - before) times")
-            }
+            #expect(after - before == 1, "one flooding connection counted \(after - before) times")
             let next = try H2Client.curl(url: h.url("/after-flood"))
             H2Checks.expectHTTP2(next)
             #expect(next.status == 200)
@@ -108,10 +104,8 @@ extension Integration {
             let ackType = mode == .settingsFlood ? "SETTINGS" : "PING"
             if flood.goawayReceived || flood.serverClosed || flood.writeError != nil {
                 #expect(!flood.aliveAfter)
-                withKnownIssue("Tracegate closes a flooding connection without sending its GOAWAY (flushH2 drops the queued frame)") {
-                    #expect(flood.goawayReceived, "closed without GOAWAY: \(flood.framesReceivedByType)")
-                    #expect(flood.goawayErrorName == "ENHANCE_YOUR_CALM")
-                }
+                #expect(flood.goawayReceived, "closed without GOAWAY: \(flood.framesReceivedByType)")
+                #expect(flood.goawayErrorName == "ENHANCE_YOUR_CALM")
                 let after = try H2Checks.counter(h.proxy, Self.floodErrors.0, Self.floodErrors.1, above: before)
                 #expect(after > before, "the connection was closed but not counted as a flood")
             } else {
@@ -143,14 +137,10 @@ extension Integration {
             let frames = check["frames_on_stream"] as? [[String: Any]] ?? []
             #expect(!frames.contains { $0["type"] as? String == "HEADERS" || $0["type"] as? String == "DATA" },
                     "a response was sent on a stream the client reset: \(frames)")
-            withKnownIssue("Tracegate answers a client's RST_STREAM with RST_STREAM(CANCEL) once the upstream's response arrives") {
-                #expect(frames.isEmpty, "frames sent on a stream the client reset: \(frames)")
-            }
+            #expect(frames.isEmpty, "frames sent on a stream the client reset: \(frames)")
             let entry = try #require(AccessLogs.entry(h.proxy) { $0["path"] as? String == "/delay/1000" }, "no access-log line for the reset request")
-            withKnownIssue("a client's RST_STREAM does not end the exchange: it waits for the upstream and is logged as 200") {
-                #expect(entry["status"] as? Int == 499, "access log: \(entry)")
-                #expect((entry["duration_ms"] as? Double ?? 0) < 900, "the exchange outlived the client's reset: \(entry)")
-            }
+            #expect(entry["status"] as? Int == 499, "access log: \(entry)")
+            #expect((entry["duration_ms"] as? Double ?? 0) < 900, "the exchange outlived the client's reset: \(entry)")
             let after = try #require(client.get("/after"))
             #expect(after["status"] as? Int == 200, "the connection is unusable after a client reset: \(after)")
             #expect(try h.upstream.protocolErrors().isEmpty)

@@ -71,9 +71,7 @@ extension Integration {
             #expect(h.lastRequest?.header("Via") == "1.1 tracegate")
             H2Checks.expectHTTP2(try H2Client.curl(url: h.url("/via/h2")))
             let via = try #require(h.lastRequest?.header("Via"))
-            withKnownIssue("Tracegate forwards an HTTP/2 request with `Via: 1.1 tracegate` (the translated head's version)") {
-                #expect(via == "2 tracegate" || via == "2.0 tracegate", "Via of a request received over HTTP/2: \(via)")
-            }
+            #expect(via == "2 tracegate" || via == "2.0 tracegate", "Via of a request received over HTTP/2: \(via)")
         }
 
         @Test func trailersFromAnH2cUpstreamArriveAsTrailingHeaders() throws {
@@ -252,15 +250,11 @@ extension Integration {
             let answer = try #require(client.command("raw 00000100000000000078"), "no answer: \(client.stderrText)")
             #expect(answer["closed"] as? Bool == true, "the connection survived DATA on stream 0: \(answer)")
             let frames = answer["frames"] as? [[String: Any]] ?? []
-            withKnownIssue("Tracegate closes the connection without sending the GOAWAY it queued (flushH2 drops it)") {
-                #expect(frames.contains { $0["type"] as? String == "GOAWAY" && $0["error_code"] as? Int == 1 },
-                        "expected GOAWAY(PROTOCOL_ERROR) before the close: \(frames)")
-            }
+            #expect(frames.contains { $0["type"] as? String == "GOAWAY" && $0["error_code"] as? Int == 1 },
+                    "expected GOAWAY(PROTOCOL_ERROR) before the close: \(frames)")
             let after = try H2Checks.counter(h.proxy, "tracegate_http2_connection_errors_total", labels, above: before)
             #expect(after > before, "tracegate_http2_connection_errors_total{\(labels)} did not rise")
-            withKnownIssue("one failed connection is counted twice in tracegate_http2_connection_errors_total") {
-                #expect(after - before == 1, "one connection counted \(after - before) times")
-            }
+            #expect(after - before == 1, "one connection counted \(after - before) times")
             let next = try H2Client.curl(url: h.url("/after"))
             H2Checks.expectHTTP2(next)
             #expect(next.status == 200)

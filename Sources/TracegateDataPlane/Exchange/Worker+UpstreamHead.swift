@@ -75,7 +75,12 @@ extension Worker {
             appendJoinedValues(from: viaFirst, to: viaLast, known: .via, source: source, into: &d.pointee.upstreamHead)
             d.pointee.upstreamHead.append(", ")
         }
-        d.pointee.upstreamHead.append(requestHead.version == .http1_0 ? "1.0 tracegate\r\n" : "1.1 tracegate\r\n")
+        // The protocol the request arrived over (RFC 9110 §7.6.3): "2" for an HTTP/2 stream.
+        if d.pointee.isStream {
+            d.pointee.upstreamHead.append("2 tracegate\r\n")
+        } else {
+            d.pointee.upstreamHead.append(requestHead.version == .http1_0 ? "1.0 tracegate\r\n" : "1.1 tracegate\r\n")
+        }
         if edgeOn { writeEdgeHeaders(fd, source: source) }
         HeadWriter.finishHead(into: &d.pointee.upstreamHead)
     }

@@ -16,10 +16,11 @@ final class H2Link {
     var streamSlots: [Int32] = []
     /// A GOAWAY was sent or received: no new streams; the connection closes when the last ends.
     var goingAway = false
-    /// Upstream connections: the stream slot of each stream id. Kept here rather than as session
-    /// tokens: a request's stream only exists inside nghttp2 once its HEADERS went out, and a
-    /// token set before that did not survive the opening.
-    var upstreamStreams: [Int32: Int32] = [:]
+    /// The stream slot of each open stream id. Kept here rather than as nghttp2 stream user data:
+    /// a request's stream exists inside nghttp2 only once its HEADERS went out, and nghttp2 forgets a
+    /// stream (and its user data) before the worker handles its closing, when the slot must still
+    /// be found to end the exchange (a client's RST_STREAM).
+    var streamsByID: [Int32: Int32] = [:]
     /// Upstream connections: the pool this connection belongs to.
     var poolIndex: Int = -1
     /// Upstream connections: the most streams Tracegate opens on it (the cluster's setting; the

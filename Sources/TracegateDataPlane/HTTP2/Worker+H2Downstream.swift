@@ -121,7 +121,7 @@ extension Worker {
 
     /// The stream slot serving `stream` on connection `fd`, if it is still open.
     func streamSlot(_ fd: Int32, _ link: H2Link, _ stream: Int32) -> Int32? {
-        guard let s = link.session.token(for: stream) else { return nil }
+        guard let s = link.streamsByID[stream] else { return nil }
         let c = table[s]
         guard c.pointee.kind != .free, c.pointee.stream.parentFD == fd, c.pointee.stream.id == stream,
               c.pointee.stream.parentGeneration == table[fd].pointee.generation else { return nil }
@@ -170,7 +170,7 @@ extension Worker {
         c.pointee.trusted = parent.pointee.trusted
         c.pointee.canWrite = true
         c.pointee.phase = .idle
-        link.session.setToken(s, for: stream)
+        link.streamsByID[stream] = s
         link.streamSlots.append(s)
         counters.add(.h2Streams)
         if link.streamSlots.count == 1 { disarm(fd) }  // busy: no idle timer

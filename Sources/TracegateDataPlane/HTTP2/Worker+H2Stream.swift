@@ -132,6 +132,7 @@ extension Worker {
                 queueFlush(c.pointee.stream.parentFD)
             }
             link.remove(slot: s)
+            link.streamsByID.removeValue(forKey: c.pointee.stream.id)
             let p = c.pointee.stream.parentFD
             if link.streamSlots.isEmpty && table[p].pointee.kind == .downstream {
                 arm(p, .keepAliveIdle, after: snapshot.timeouts.keepAliveIdleNanos)

@@ -327,7 +327,7 @@ extension Worker {
 
     /// The stream slot of upstream `stream` on connection `cfd`, if still open.
     private func upstreamStreamSlot(_ cfd: Int32, _ link: H2Link, _ stream: Int32) -> Int32? {
-        guard let s = link.upstreamStreams[stream] else { return nil }
+        guard let s = link.streamsByID[stream] else { return nil }
         let u = table[s]
         guard u.pointee.kind == .upstream, u.pointee.stream.parentFD == cfd, u.pointee.stream.id == stream,
               u.pointee.stream.parentGeneration == table[cfd].pointee.generation else { return nil }
@@ -384,7 +384,7 @@ extension Worker {
             switch link.session.submitRequest(fields: upstreamFields, endStream: endStream) {
             case .success(let id):
                 u.pointee.stream.id = id
-                link.upstreamStreams[id] = u.pointee.fd
+                link.streamsByID[id] = u.pointee.fd
             case .failure:
                 return .error(EPROTO)
             }
@@ -443,7 +443,7 @@ extension Worker {
                 queueFlush(u.pointee.stream.parentFD)
             }
             link.remove(slot: s)
-            if u.pointee.stream.requestSubmitted { link.upstreamStreams.removeValue(forKey: u.pointee.stream.id) }
+            if u.pointee.stream.requestSubmitted { link.streamsByID.removeValue(forKey: u.pointee.stream.id) }
             let p = u.pointee.stream.parentFD
             let parent = table[p]
             if link.streamSlots.isEmpty && parent.pointee.upstreamPhase == .active {

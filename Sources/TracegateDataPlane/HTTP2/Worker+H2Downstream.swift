@@ -39,7 +39,6 @@ extension Worker {
         disarm(fd)
         if d.pointee.inBuf.readableBytes > 0 {
             let failure = session.receive(d.pointee.inBuf.readable)
-            counters.add(.bytesIn, 0)
             d.pointee.inBuf.clear()
             handleH2Events(fd)
             if let failure { h2ConnectionFailed(fd, failure); return }

@@ -114,8 +114,8 @@ extension Worker {
             }
             if !c.pointee.stream.requestEnded {
                 // The response is complete before the request: the rest of it is not wanted
-                // (RFC 9113 §8.1).
-                _ = link.session.resetStream(stream, code: .noError)
+                // (RFC 9113 §8.1); the session resets the stream once the response is out.
+                link.session.discardRequest(stream: stream)
             }
             c.pointee.stream.closed = true
             queueFlush(c.pointee.stream.parentFD)

@@ -93,4 +93,18 @@ extension H2Session {
     }
     return n
   }
+
+  /// Stops taking a server stream's request once its response is complete but the client is
+  /// still sending (RFC 9113 §8.1): DATA still arriving is credited to the windows and dropped,
+  /// and RST_STREAM(NO_ERROR) follows the response's last frame unless the client ends the request
+  /// first. Resetting at once instead would drop the response frames still queued for the stream.
+  public func discardRequest(stream: Int32) {
+    guard let index = slot(of: stream) else { return }
+    streams[index].discarding = true
+    let unconsumed = streams[index].unconsumed
+    if unconsumed > 0 {
+      _ = nghttp2_session_consume(session, stream, unconsumed)
+      streams[index].unconsumed = 0
+    }
+  }
 }

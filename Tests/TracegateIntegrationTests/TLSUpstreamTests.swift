@@ -8,7 +8,7 @@ extension Integration {
     struct TLSUpstream {
         /// A TLS HTTP/2 upstream (ALPN h2, self-signed for 127.0.0.1) and a proxy whose cluster
         /// speaks `clusterProtocol` to it with `tls` keys.
-        static func start(clusterProtocol: String, tls: String) throws -> (H2Upstream, ProxyProcess, TestCertificate) {
+        static func start(clusterProtocol: String, tls: String, extra: String = "") throws -> (H2Upstream, ProxyProcess, TestCertificate) {
             let certificate = try TestCertificate.selfSigned()
             let upstream = try H2Upstream.start(tls: certificate)
             do {
@@ -24,6 +24,7 @@ extension Integration {
                     protocol: \(clusterProtocol)
                     endpoints: ["\(upstream.address)"]
                     tls: \(tls.replacingOccurrences(of: "CA", with: certificate.certificatePath))
+                \(extra)
                 """
                 return (upstream, try ProxyProcess.start(config: yaml), certificate)
             } catch {
@@ -61,6 +62,22 @@ extension Integration {
             #expect(response.status == 502, "\(response.bodyText)")
             #expect(response.json?["error"] as? String == "upstream_connect_failed", "\(response.bodyText)")
             #expect(try upstream.requests().isEmpty, "a request reached an upstream that failed verification")
+        }
+
+        @Test func theClientSpanNamesTheTLSAndHTTP2Hop() throws {
+            let receiver = try OTLPReceiver.start()
+            defer { _ = receiver.stop() }
+            let (upstream, proxy, _) = try Self.start(clusterProtocol: "h2", tls: "{ ca_file: \"CA\" }",
+                                                      extra: Integration.SpanExport.telemetry(receiver.endpoint))
+            defer { proxy.stop(); upstream.stop() }
+            let response = try Curl.request(url: "http://127.0.0.1:\(try proxy.port("public"))/spans/tls", httpVersion: .http1_1)
+            #expect(response.status == 200)
+            let spans = try receiver.waitForSpans(count: 2)
+            let client = try #require(spans.first { $0.kind == "SPAN_KIND_CLIENT" })
+            #expect(client.attributes["url.full"] == .string("https://\(upstream.address)/spans/tls"))
+            #expect(client.attributes["network.protocol.version"] == .string("2"))
+            let server = try #require(spans.first { $0.kind == "SPAN_KIND_SERVER" })
+            #expect(server.attributes["network.protocol.version"] == .string("1.1"))
         }
     }
 }

@@ -105,7 +105,7 @@ struct SpanBuilder {
             Self.address("server.address", a.endpoint, into: &s)
             s.attribute("server.port", int: Int64(a.endpoint.port))
             s.attribute("url.full") { u in
-                u.append("http://" as StaticString)
+                u.append(a.tls ? "https://" as StaticString : "http://")
                 Self.appendAddress(a.endpoint, bracketed: true, into: &u)
                 u.append(byte: UInt8(ascii: ":"))
                 u.append(decimal: UInt64(a.endpoint.port))

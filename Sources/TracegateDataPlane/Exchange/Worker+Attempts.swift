@@ -23,11 +23,12 @@ extension Worker {
         attempt.spanID = d.pointee.exchange.clientSpanID
         attempt.endpoint = pools.pools[pool].peer
         attempt.clusterIndex = Int32(truncatingIfNeeded: d.pointee.exchange.clusterIndex)
+        let cluster = d.pointee.exchange.clusterIndex
+        attempt.tls = cluster >= 0 && cluster < snapshot.clusters.count && snapshot.clusters[cluster].tls != nil
         attempt.startOffsetNanos = now &- d.pointee.exchange.startNanos
         _ = d.pointee.record.attemptLog.append(attempt)
     }
 
-    /// Marks the open attempt as sent on a pooled keep-alive connection.
     /// Marks the open attempt as sent on an HTTP/2 stream.
     func noteAttemptHTTP2(_ fd: Int32) {
         let d = table[fd]
@@ -35,6 +36,7 @@ extension Worker {
         d.pointee.record.attemptLog[i].http2 = true
     }
 
+    /// Marks the open attempt as sent on a pooled keep-alive connection.
     func noteAttemptReused(_ fd: Int32) {
         let d = table[fd]
         guard let i = d.pointee.record.attemptLog.openIndex else { return }

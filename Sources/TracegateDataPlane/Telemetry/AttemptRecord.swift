@@ -52,6 +52,8 @@ public struct AttemptRecord: Sendable {
     public var reusedConnection = false
     /// The attempt went out as a stream of an HTTP/2 connection (`network.protocol.version` "2").
     public var http2 = false
+    /// The attempt's connection is TLS (`url.full` says https).
+    public var tls = false
 
     public init() {}
 }

@@ -33,26 +33,16 @@ public final class OTLPReceiver: Sendable {
     /// The port on 127.0.0.1.
     public let port: Int
     public let mode: Mode
-    private let child: ChildProcess
-    private let stdoutBuffer: LineBuffer
-    private let stderrBuffer: LineBuffer
+    private let process: PythonFixtureProcess
+    private var stdoutBuffer: LineBuffer { process.stdout }
 
     /// The URL to give the exporter.
     public var endpoint: String { "http://127.0.0.1:\(port)/v1/traces" }
 
-    private init(port: Int, mode: Mode, child: ChildProcess, stdout: LineBuffer, stderr: LineBuffer) {
-        self.port = port
+    private init(mode: Mode, process: PythonFixtureProcess) {
+        self.port = process.port
         self.mode = mode
-        self.child = child
-        self.stdoutBuffer = stdout
-        self.stderrBuffer = stderr
-    }
-
-    deinit {
-        if !child.hasExited {
-            child.signal(SIGKILL)
-            _ = child.wait(timeout: .seconds(5))
-        }
+        self.process = process
     }
 
     /// Starts the receiver and waits for its `listening` line. `pythonOptions` go before the
@@ -68,59 +58,17 @@ public final class OTLPReceiver: Sendable {
         script: String = scriptPath(),
         pythonOptions: [String] = []
     ) throws(TestSupportError) -> OTLPReceiver {
-        let python = try interpreter()
-        var arguments = pythonOptions + [script, "--mode", mode.rawValue]
+        var arguments = ["--mode", mode.rawValue]
         if let retryAfter { arguments += ["--retry-after", String(retryAfter)] }
         if let rejected { arguments += ["--rejected", String(rejected)] }
-        let stdout = LineBuffer()
-        let stderr = LineBuffer()
-        let child = try ChildProcess.spawn(
-            path: python,
-            arguments: arguments,
-            environment: ProcessInfo.processInfo.environment,
-            stdinPipe: false,
-            onStdout: { stdout.append($0) },
-            onStderr: { stderr.append($0) }
-        )
-        enum Startup {
-            case listening(Int)
-            case ended
-        }
-        let outcome = stdout.wait(timeout: timeout) { lines, finished -> Startup? in
-            for line in lines where line.hasPrefix("listening ") {
-                if let port = Int(line.dropFirst("listening ".count)) { return .listening(port) }
-            }
-            return finished ? .ended : nil
-        }
-        switch outcome {
-        case .listening(let port):
-            return OTLPReceiver(port: port, mode: mode, child: child, stdout: stdout, stderr: stderr)
-        case .ended:
-            let status = child.wait(timeout: .seconds(10))
-            let errors = stderr.lines.joined(separator: "\n")
-            if errors.contains("missing-python-module") {
-                throw .pythonModuleMissing(module: pythonModule.module, pipPackage: pythonModule.pipPackage)
-            }
-            throw .fixtureFailed(
-                name: "otlp_receiver.py",
-                detail: "exited with status \(status ?? -1) before listening; stderr:\n\(errors)"
-            )
-        case nil:
-            child.signal(SIGKILL)
-            _ = child.wait(timeout: nil)
-            throw .fixtureFailed(
-                name: "otlp_receiver.py",
-                detail: "printed no `listening` line within \(timeout) (killed)"
-            )
-        }
+        let process = try PythonFixtureProcess.startServer(
+            script: script, arguments: arguments, module: pythonModule, timeout: timeout, pythonOptions: pythonOptions)
+        return OTLPReceiver(mode: mode, process: process)
     }
 
     /// `Tests/Fixtures/otlp_receiver.py`, found from this source file.
     public static func scriptPath(sourceFile: String = #filePath) -> String {
-        URL(fileURLWithPath: sourceFile)
-            .deletingLastPathComponent()  // TracegateTestSupport
-            .deletingLastPathComponent()  // Tests
-            .appendingPathComponent("Fixtures/otlp_receiver.py").path
+        PythonFixtureProcess.scriptPath("otlp_receiver.py", sourceFile: sourceFile)
     }
 
     /// The real interpreter behind `python3`. Version managers (pyenv) put a shell script first on
@@ -170,14 +118,11 @@ public final class OTLPReceiver: Sendable {
     /// - Returns: the exit status (0 after a clean stop).
     @discardableResult
     public func stop(timeout: Duration = .seconds(5)) -> Int32? {
-        if !child.hasExited { child.signal(SIGTERM) }
-        if let status = child.wait(timeout: timeout) { return status }
-        child.signal(SIGKILL)
-        return child.wait(timeout: .seconds(5))
+        process.stop(timeout: timeout)
     }
 
     /// Everything the script wrote to stderr (tracebacks).
-    public var stderrText: String { stderrBuffer.lines.joined(separator: "\n") }
+    public var stderrText: String { process.stderrText }
 
     private func waitForCounter(_ name: String, atLeast count: Int, timeout: Duration) -> Bool {
         stdoutBuffer.wait(timeout: timeout) { lines, finished -> Bool? in

@@ -43,21 +43,23 @@ final class PythonFixtureProcess: Sendable {
             .appendingPathComponent("Fixtures/\(name)").path
     }
 
-    /// Starts `script` and waits for its `listening <port>` line.
+    /// Starts `script` and waits for its `listening <port>` line. `pythonOptions` go before the
+    /// script (e.g. `-S` to hide site-packages when testing the missing-module failure).
     /// - Throws: `toolMissing` without python3, `pythonModuleMissing` when the script reports a
     ///   missing module, `fixtureFailed` when it exits or stays silent for `timeout` (killed).
     static func startServer(
         script: String,
         arguments: [String],
         module: (module: String, pipPackage: String),
-        timeout: Duration
+        timeout: Duration,
+        pythonOptions: [String] = []
     ) throws(TestSupportError) -> PythonFixtureProcess {
         let name = URL(fileURLWithPath: script).lastPathComponent
         let stdout = LineBuffer()
         let stderr = LineBuffer()
         let child = try ChildProcess.spawn(
             path: try OTLPReceiver.interpreter(),
-            arguments: [script] + arguments,
+            arguments: pythonOptions + [script] + arguments,
             environment: ProcessInfo.processInfo.environment,
             stdinPipe: false,
             onStdout: { stdout.append($0) },

@@ -166,34 +166,9 @@ expected_proto() {
 }
 
 write_haproxy_conf() {
-    local row="$1" port="$2" dir="$3" bind
-    if row_is_tls "$row"; then
-        bind="bind 127.0.0.1:$port ssl crt $TLS_DIR/server.pem alpn h2,http/1.1"
-    else
-        bind="bind 127.0.0.1:$port proto h2"
-    fi
-    cat >"$dir/haproxy.cfg" <<CONF
-global
-    nbthread 1
-    maxconn 4096
-
-defaults
-    mode http
-    option http-keep-alive
-    http-reuse always
-    timeout connect 5s
-    timeout client 300s
-    timeout server 300s
-    timeout http-keep-alive 300s
-
-frontend public
-    $bind
-    default_backend backend
-
-backend backend
-    server upstream 127.0.0.1:$UPSTREAM_PORT
-CONF
-    printf '%s\n' "$dir/haproxy.cfg"
+    local row="$1" port="$2" dir="$3" options="proto h2"
+    if row_is_tls "$row"; then options="ssl crt $TLS_DIR/server.pem alpn h2,http/1.1"; fi
+    bench_write_haproxy_conf "$port" "$UPSTREAM_PORT" "$options" "$dir"
 }
 
 # contender_command ROW NAME PORT ADMIN_PORT : the command line, one word per line.

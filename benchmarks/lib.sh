@@ -264,8 +264,10 @@ CONF
     printf '%s\n' "$dir/nginx.conf"
 }
 
+# bench_write_haproxy_conf PORT UPSTREAM [BIND_OPTIONS] [DIR] : one thread, keep-alive both sides;
+# BIND_OPTIONS follow the frontend's address (h2.sh: `proto h2`, or `ssl crt … alpn …`).
 bench_write_haproxy_conf() {
-    local port="$1" upstream="$2" dir="$BENCH_DIR/haproxy"
+    local port="$1" upstream="$2" options="${3:-}" dir="${4:-$BENCH_DIR/haproxy}"
     mkdir -p "$dir"
     cat >"$dir/haproxy.cfg" <<CONF
 global
@@ -282,7 +284,7 @@ defaults
     timeout http-keep-alive 300s
 
 frontend public
-    bind 127.0.0.1:$port
+    bind 127.0.0.1:$port${options:+ $options}
     default_backend backend
 
 backend backend

@@ -27,7 +27,9 @@ extension Worker {
                         _ second: UnsafeRawBufferPointer) -> SocketOps.IOResult {
         guard let tls = c.pointee.tls else { return SocketOps.write(c.pointee.fd, first, second) }
         var total = 0
-        for part in [first, second] where part.count > 0 {
+        // The two parts one after the other (no array literal: this is the per-response path).
+        for k in 0..<2 {
+            let part = k == 0 ? first : second
             var offset = 0
             while offset < part.count {
                 switch tls.write(UnsafeRawBufferPointer(rebasing: part[offset...])) {

@@ -43,7 +43,7 @@ let package = Package(
         ),
         .target(
             name: "TracegateConfig",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["TracegateResilience", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
 
@@ -69,7 +69,10 @@ let package = Package(
         // The epoll data plane: workers, connections, exchanges, upstream pools.
         .target(
             name: "TracegateDataPlane",
-            dependencies: ["CTracegateShims", "TracegateHTTP", "TracegateContext", "TracegateConfig", "TracegateH2", "TracegateTLS"],
+            dependencies: [
+                "CTracegateShims", "TracegateHTTP", "TracegateContext", "TracegateConfig", "TracegateH2", "TracegateTLS",
+                "TracegateResilience",
+            ],
             swiftSettings: hotPath
         ),
 
@@ -103,6 +106,7 @@ let package = Package(
             name: "TracegateControl",
             dependencies: [
                 "TracegateDataPlane", "TracegateConfig", "TracegateHTTP", "CTracegateShims", "TracegateTelemetry", "TracegateH2", "TracegateTLS",
+                "TracegateResilience",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -150,7 +154,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TracegateContextTests", dependencies: ["TracegateContext"]),
-        .testTarget(name: "TracegateConfigTests", dependencies: ["TracegateConfig"]),
+        .testTarget(name: "TracegateConfigTests", dependencies: ["TracegateConfig", "TracegateResilience"]),
         .testTarget(name: "TracegateDataPlaneTests", dependencies: ["TracegateDataPlane", "TracegateHTTP"]),
         .testTarget(name: "TracegateControlTests", dependencies: ["TracegateControl", "TracegateDataPlane", "TracegateConfig"]),
         .testTarget(

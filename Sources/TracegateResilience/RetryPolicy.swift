@@ -38,6 +38,19 @@ public struct RetryPolicy: Hashable, Sendable {
         retryAfterCap: nanosPerSecond
     )
 
+    /// What a route without a `retry:` block does: one more attempt after a connect failure only
+    /// (nginx's `proxy_next_upstream error`, HAProxy's `retries`). No request byte reached the
+    /// upstream, so it is safe for every method; the cluster's budget still applies.
+    public static let connectFailureOnly = RetryPolicy(
+        unchecked: 2,
+        retryOn: .connectFailure,
+        retriableStatusCodes: StatusCodeSet(),
+        perTryTimeout: nil,
+        timeout: nil,
+        backoff: .default,
+        retryAfterCap: nanosPerSecond
+    )
+
     /// Creates a policy after checking every value.
     ///
     /// - Throws: ``ResilienceConfigError`` naming `max_attempts` (1...100), `per_try_timeout` or

@@ -3,6 +3,7 @@ import TracegateConfig
 import TracegateContext
 import TracegateH2
 import TracegateHTTP
+import TracegateResilience
 import TracegateTLS
 
 /// Everything a worker needs from the configuration, resolved and pre-digested on the control
@@ -44,6 +45,11 @@ public final class RuntimeSnapshot: Sendable {
         public var responseTimeoutNanos: UInt64
         /// This route's slot in every worker's `WorkerMetrics` (from `MetricSlots`; -1: not counted).
         public var metricSlot: Int
+        /// When and how often a failed attempt is tried again. `responseTimeoutNanos` is the
+        /// per-try limit unless the policy sets `perTryTimeout`.
+        public var retry: RetryPolicy = .connectFailureOnly
+        /// Shadow traffic for this route; nil when it mirrors nothing.
+        public var mirror: MirrorPolicy? = nil
 
         public init(name: String, host: HostMatch, pathPrefix: [UInt8], clusterIndex: Int, responseTimeoutNanos: UInt64,
                     metricSlot: Int = -1) {
@@ -94,6 +100,8 @@ public final class RuntimeSnapshot: Sendable {
         /// Most streams Tracegate opens on one HTTP/2 upstream connection (lowered by the peer's
         /// SETTINGS_MAX_CONCURRENT_STREAMS).
         public var maxStreamsPerConnection: Int = 100
+        /// Retry budget, concurrency thresholds, breaker and outlier ejection (per worker).
+        public var resilience = ClusterResilience()
 
         public init(name: String, endpoints: [SocketAddress], balancing: Balancing, connectTimeoutNanos: UInt64,
                     maxConnectionsPerEndpoint: Int, maxIdlePerEndpoint: Int, idleTimeoutNanos: UInt64,

@@ -12,6 +12,10 @@ public final class DataPlane: Sendable {
     public let metrics: [WorkerMetrics]
     /// The names behind the metric slots in `metrics` (the same registry the snapshots were built with).
     public let metricSlots: MetricSlots
+    /// Retry, threshold, breaker and ejection figures, one block per worker.
+    public let resilience: [ResilienceMetrics]
+    /// Breaker transitions and ejections, one queue per worker, drained by the control side.
+    public let resilienceEvents: [ResilienceEvents]
     /// One record ring per worker, drained by the control side.
     public let rings: [RecordRing]
     /// Verbose headers of honoured debug requests, for the access log.
@@ -53,6 +57,8 @@ public final class DataPlane: Sendable {
         metricSlots = slots
         metrics = (0..<workerCount).map { _ in WorkerMetrics(capacity: slots.capacity) }
         rings = (0..<workerCount).map { _ in RecordRing(capacity: 4096) }
+        resilience = (0..<workerCount).map { _ in ResilienceMetrics(capacity: slots.capacity) }
+        resilienceEvents = (0..<workerCount).map { _ in ResilienceEvents() }
         initial = snapshot
     }
 
@@ -62,9 +68,11 @@ public final class DataPlane: Sendable {
         for w in 0..<workerCount {
             let (index, snapshot, fds, mailbox, counters, ring) = (w, initial, listenerFDs[w], mailboxes[w], self.counters[w], rings[w])
             let (details, metrics) = (debugDetails, self.metrics[w])
+            let (resilience, events) = (self.resilience[w], resilienceEvents[w])
             threads.spawn(name: "tg-worker-\(w)") {
                 let worker = Worker(index: index, snapshot: snapshot, listenerFDs: fds, mailbox: mailbox, counters: counters,
-                                    metrics: metrics, ring: ring, debugDetails: details)
+                                    metrics: metrics, ring: ring, debugDetails: details, resilience: resilience,
+                                    resilienceEvents: events)
                 worker.run()
             }
         }

@@ -75,7 +75,10 @@ struct ClusterResilienceTests {
                 """
         )
         let cluster = try #require(loadValid(text)?.clusters.first)
-        #expect(cluster.retryBudget == (try RetryBudget.Configuration(ttl: 20_000_000_000, minRetriesPerSecond: 5, retryRatio: 0.1)))
+        #expect(
+            cluster.retryBudget
+                == (try RetryBudget.Configuration(ttl: 20_000_000_000, minRetriesPerSecond: 5, retryRatio: 0.1))
+        )
         #expect(
             cluster.circuitBreakers.limits
                 == (try ConcurrencyLimit.Configuration(
@@ -136,7 +139,10 @@ struct ClusterResilienceTests {
     @Test(
         "errors name the key path; ranges come from the resilience module",
         arguments: [
-            ("retry_budget: {retry_ratio: -0.5}", "clusters[0].retry_budget.retry_ratio: must be in 0.0...1000.0, got -0.5"),
+            (
+                "retry_budget: {retry_ratio: -0.5}",
+                "clusters[0].retry_budget.retry_ratio: must be in 0.0...1000.0, got -0.5"
+            ),
             ("retry_budget: {retry_ratio: lots}", "clusters[0].retry_budget.retry_ratio: expected a number"),
             (
                 "retry_budget: {min_retries_per_second: -1}",
@@ -218,7 +224,10 @@ struct ClusterResilienceTests {
                 "outlier_detection: {max_ejection_percent: 101}",
                 "clusters[0].outlier_detection.max_ejection_percent: must be in 0...100, got 101"
             ),
-            ("outlier_detection: {always_eject_one: sometimes}", "clusters[0].outlier_detection.always_eject_one: expected true or false"),
+            (
+                "outlier_detection: {always_eject_one: sometimes}",
+                "clusters[0].outlier_detection.always_eject_one: expected true or false"
+            ),
             (
                 "outlier_detection: {decay_interval: 0s}",
                 "clusters[0].outlier_detection.decay_interval: must be in 1ms...1h, got 0s"

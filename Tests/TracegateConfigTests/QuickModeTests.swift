@@ -217,8 +217,14 @@ struct QuickModeTests {
                 "--tls-key: cannot read \"\(files.path)\": Is a directory"
             ]
         )
-        #expect(errors(to: ["http://a:1"], upstreamCA: certificate) == ["--to-ca: only applies to https upstreams (got http)"])
-        #expect(errors(to: ["h2c://a:1"], upstreamCA: certificate) == ["--to-ca: only applies to https upstreams (got h2c)"])
+        #expect(
+            errors(to: ["http://a:1"], upstreamCA: certificate) == [
+                "--to-ca: only applies to https upstreams (got http)"
+            ]
+        )
+        #expect(
+            errors(to: ["h2c://a:1"], upstreamCA: certificate) == ["--to-ca: only applies to https upstreams (got h2c)"]
+        )
         #expect(
             errors(to: ["https://a"], upstreamCA: "no-such-ca.pem") == [
                 "--to-ca: cannot read \"no-such-ca.pem\": No such file or directory"
@@ -280,7 +286,9 @@ struct QuickModeTests {
         #expect(cluster.protocol == .http1)
         #expect(cluster.tls == nil)
         #expect(cluster.endpoints.map(\.description) == ["staging.internal:8080"])
-        #expect(config.routes[0].mirror == MirrorConfiguration(cluster: "mirror", selector: try MirrorSelector(fraction: 1)))
+        #expect(
+            config.routes[0].mirror == MirrorConfiguration(cluster: "mirror", selector: try MirrorSelector(fraction: 1))
+        )
         let bare = try TracegateConfiguration.quick(
             listen: "127.0.0.1:8080",
             upstreams: ["127.0.0.1:9000"],
@@ -319,12 +327,20 @@ struct QuickModeTests {
 
     @Test("--retries N gives the route N + 1 attempts on the default conditions")
     func retries() throws {
-        let three = try TracegateConfiguration.quick(listen: "127.0.0.1:8080", upstreams: ["127.0.0.1:9000"], retries: 3)
+        let three = try TracegateConfiguration.quick(
+            listen: "127.0.0.1:8080",
+            upstreams: ["127.0.0.1:9000"],
+            retries: 3
+        )
         #expect(three.routes[0].retry == (try RetryPolicy(maxAttempts: 4)))
         #expect(three.routes[0].retry?.retryOn == RetryOn.default)
         let none = try TracegateConfiguration.quick(listen: "127.0.0.1:8080", upstreams: ["127.0.0.1:9000"], retries: 0)
         #expect(none.routes[0].retry?.maxAttempts == 1)
-        let most = try TracegateConfiguration.quick(listen: "127.0.0.1:8080", upstreams: ["127.0.0.1:9000"], retries: 99)
+        let most = try TracegateConfiguration.quick(
+            listen: "127.0.0.1:8080",
+            upstreams: ["127.0.0.1:9000"],
+            retries: 99
+        )
         #expect(most.routes[0].retry?.maxAttempts == 100)
     }
 
@@ -345,10 +361,20 @@ struct QuickModeTests {
         let files = try TemporaryDirectory()
         let ca = try files.write("ca.pem")
         #expect(errors(mirrorFraction: 0.5) == ["--mirror-fraction: requires --mirror"])
-        #expect(errors(mirror: "127.0.0.1:9100", mirrorFraction: 1.5) == ["--mirror-fraction: must be in 0.0...1.0, got 1.5"])
-        #expect(errors(mirror: "127.0.0.1:9100", mirrorFraction: -0.1) == ["--mirror-fraction: must be in 0.0...1.0, got -0.1"])
         #expect(
-            errors(mirror: "127.0.0.1:9100", mirrorFraction: .nan) == ["--mirror-fraction: must be a finite number, got nan"]
+            errors(mirror: "127.0.0.1:9100", mirrorFraction: 1.5) == [
+                "--mirror-fraction: must be in 0.0...1.0, got 1.5"
+            ]
+        )
+        #expect(
+            errors(mirror: "127.0.0.1:9100", mirrorFraction: -0.1) == [
+                "--mirror-fraction: must be in 0.0...1.0, got -0.1"
+            ]
+        )
+        #expect(
+            errors(mirror: "127.0.0.1:9100", mirrorFraction: .nan) == [
+                "--mirror-fraction: must be a finite number, got nan"
+            ]
         )
         #expect(
             errors(mirror: "h2c://127.0.0.1:9100") == [
@@ -362,7 +388,11 @@ struct QuickModeTests {
                 "--mirror: 127.0.0.1:9001 is also an upstream (--to[1]); mirror to a different service"
             ]
         )
-        #expect(errors(upstreamCA: ca, mirror: "http://127.0.0.1:9100") == ["--to-ca: only applies to https upstreams (got http)"])
+        #expect(
+            errors(upstreamCA: ca, mirror: "http://127.0.0.1:9100") == [
+                "--to-ca: only applies to https upstreams (got http)"
+            ]
+        )
         #expect(errors(retries: 100) == ["--retries: must be between 0 and 99 (got 100)"])
         #expect(errors(retries: -1) == ["--retries: must be between 0 and 99 (got -1)"])
         #expect(errors(retryBudget: -0.5) == ["--retry-budget: must be in 0.0...1000.0, got -0.5"])
@@ -378,7 +408,12 @@ struct QuickModeTests {
 
     @Test("the resilience flags change the source hash; leaving them out keeps the old one")
     func resilienceHash() throws {
-        func hash(mirror: String? = nil, fraction: Double? = nil, retries: Int? = nil, budget: Double? = nil) throws -> String {
+        func hash(
+            mirror: String? = nil,
+            fraction: Double? = nil,
+            retries: Int? = nil,
+            budget: Double? = nil
+        ) throws -> String {
             try TracegateConfiguration.quick(
                 listen: "127.0.0.1:8080",
                 upstreams: ["127.0.0.1:9000"],

@@ -104,8 +104,14 @@ struct RouteMirrorTests {
                 "routes[0].mirror.methods: must list at least one method (omit methods to mirror every method)"
             ),
             ("{cluster: staging, methods: GET}", "routes[0].mirror.methods: expected a list"),
-            ("{cluster: staging, max_body: 32MiB}", "routes[0].mirror.max_body: must be between 0 and 16MiB (got 32MiB)"),
-            ("{cluster: staging, max_in_flight: 0}", "routes[0].mirror.max_in_flight: must be between 1 and 65535 (got 0)"),
+            (
+                "{cluster: staging, max_body: 32MiB}",
+                "routes[0].mirror.max_body: must be between 0 and 16MiB (got 32MiB)"
+            ),
+            (
+                "{cluster: staging, max_in_flight: 0}",
+                "routes[0].mirror.max_in_flight: must be between 1 and 65535 (got 0)"
+            ),
             (
                 "{cluster: staging, max_in_flight: 70000}",
                 "routes[0].mirror.max_in_flight: must be between 1 and 65535 (got 70000)"
@@ -130,7 +136,10 @@ struct RouteMirrorTests {
     @Test(
         "the mirror cluster must exist, differ from the route's and speak http1",
         arguments: [
-            ("{cluster: stagign}", "h2c", "routes[0].mirror.cluster: unknown cluster \"stagign\" (did you mean \"staging\"?)"),
+            (
+                "{cluster: stagign}", "h2c",
+                "routes[0].mirror.cluster: unknown cluster \"stagign\" (did you mean \"staging\"?)"
+            ),
             (
                 "{cluster: api}", "h2c",
                 "routes[0].mirror.cluster: \"api\" is the route's own cluster; mirror to a different cluster"

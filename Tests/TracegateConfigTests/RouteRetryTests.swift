@@ -86,10 +86,18 @@ struct RouteRetryTests {
 
     @Test("backoff defaults follow the key that was written")
     func backoffDefaults() throws {
-        #expect(try #require(loadRetry("{backoff: {base: 100ms}}")).backoff == Backoff(base: 100_000_000, max: 1_000_000_000))
-        #expect(try #require(loadRetry("{backoff: {base: 10m}}")).backoff == Backoff(base: 600_000_000_000, max: 3_600_000_000_000))
+        #expect(
+            try #require(loadRetry("{backoff: {base: 100ms}}")).backoff
+                == Backoff(base: 100_000_000, max: 1_000_000_000)
+        )
+        #expect(
+            try #require(loadRetry("{backoff: {base: 10m}}")).backoff
+                == Backoff(base: 600_000_000_000, max: 3_600_000_000_000)
+        )
         #expect(try #require(loadRetry("{backoff: {max: 10ms}}")).backoff == Backoff(base: 10_000_000, max: 10_000_000))
-        #expect(try #require(loadRetry("{backoff: {max: 1s}}")).backoff == Backoff(base: 25_000_000, max: 1_000_000_000))
+        #expect(
+            try #require(loadRetry("{backoff: {max: 1s}}")).backoff == Backoff(base: 25_000_000, max: 1_000_000_000)
+        )
         #expect(try #require(loadRetry("{backoff: {}}")).backoff == Backoff.default)
     }
 
@@ -116,15 +124,24 @@ struct RouteRetryTests {
             ),
             ("{retry_on: [reset, reset]}", "routes[0].retry.retry_on[1]: duplicate condition \"reset\""),
             ("{retry_on: reset}", "routes[0].retry.retry_on: expected a list"),
-            ("{retriable_status_codes: [429, 600]}", "routes[0].retry.retriable_status_codes[1]: must be in 100...599, got 600"),
-            ("{retriable_status_codes: [99999]}", "routes[0].retry.retriable_status_codes[0]: must be in 100...599, got 99999"),
+            (
+                "{retriable_status_codes: [429, 600]}",
+                "routes[0].retry.retriable_status_codes[1]: must be in 100...599, got 600"
+            ),
+            (
+                "{retriable_status_codes: [99999]}",
+                "routes[0].retry.retriable_status_codes[0]: must be in 100...599, got 99999"
+            ),
             ("{retriable_status_codes: [\"429\"]}", "routes[0].retry.retriable_status_codes[0]: expected an integer"),
             ("{per_try_timeout: 2h}", "routes[0].retry.per_try_timeout: must be in 1ms...1h, got 2h"),
             ("{per_try_timeout: 0s}", "routes[0].retry.per_try_timeout: must be in 1ms...1h, got 0s"),
             ("{timeout: 90m}", "routes[0].retry.timeout: must be in 1ms...1h, got 90m"),
             ("{timeout: soon}", "routes[0].retry.timeout: " + durationExpected),
             ("{retry_after_cap: 2h}", "routes[0].retry.retry_after_cap: must be in 0s...1h, got 2h"),
-            ("{backoff: {base: 1s, max: 100ms}}", "routes[0].retry.backoff.base: must be in 0.000000001s...100ms, got 1s"),
+            (
+                "{backoff: {base: 1s, max: 100ms}}",
+                "routes[0].retry.backoff.base: must be in 0.000000001s...100ms, got 1s"
+            ),
             ("{backoff: {max: 2h}}", "routes[0].retry.backoff.max: must be in 0.000000001s...1h, got 2h"),
             ("{backoff: {base: 2h}}", "routes[0].retry.backoff.base: must be in 0.000000001s...1h, got 2h"),
             ("{backoff: 25ms}", "routes[0].retry.backoff: expected a mapping"),
@@ -149,7 +166,9 @@ struct RouteRetryTests {
             ]
         )
         #expect(
-            loadErrors(yaml("{max_attempts: 0, per_try_timeout: 2h, backoff: {base: 2h, max: 2h}, retry_after_cap: 2h}")) == [
+            loadErrors(
+                yaml("{max_attempts: 0, per_try_timeout: 2h, backoff: {base: 2h, max: 2h}, retry_after_cap: 2h}")
+            ) == [
                 "routes[0].retry.max_attempts: must be in 1...100, got 0",
                 "routes[0].retry.per_try_timeout: must be in 1ms...1h, got 2h",
                 "routes[0].retry.backoff.base: must be in 0.000000001s...1h, got 2h",

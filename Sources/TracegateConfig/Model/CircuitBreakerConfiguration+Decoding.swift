@@ -25,14 +25,19 @@ extension CircuitBreaker.Configuration {
         guard diagnostics.count == before else { return nil }
         let defaults = CircuitBreaker.Configuration.default
         let durations: Set<String> = ["slow_call_duration", "open_duration"]
-        return mapping.resilience(durations: durations, &diagnostics) { (v: ResilienceValues) throws(ResilienceConfigError) in
+        return mapping.resilience(durations: durations, &diagnostics) {
+            (v: ResilienceValues) throws(ResilienceConfigError) in
             let window = v.pick("window_size", windowSize, or: defaults.windowSize)
             let defaultMinimum = Swift.max(1, Swift.min(defaults.minimumCalls, window))
             return try CircuitBreaker.Configuration(
                 windowSize: window,
                 minimumCalls: v.pick("minimum_calls", minimumCalls, or: defaultMinimum),
                 failureRateThreshold: v.pick("failure_rate_threshold", failureRate, or: defaults.failureRateThreshold),
-                slowCallRateThreshold: v.pick("slow_call_rate_threshold", slowCallRate, or: defaults.slowCallRateThreshold),
+                slowCallRateThreshold: v.pick(
+                    "slow_call_rate_threshold",
+                    slowCallRate,
+                    or: defaults.slowCallRateThreshold
+                ),
                 slowCallDuration: v.pick("slow_call_duration", slowCallDuration, or: defaults.slowCallDuration),
                 openDuration: v.pick("open_duration", openDuration, or: defaults.openDuration),
                 probeRequests: v.pick("probe_requests", probeRequests, or: defaults.probeRequests)

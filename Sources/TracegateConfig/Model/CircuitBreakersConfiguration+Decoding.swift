@@ -16,14 +16,17 @@ extension CircuitBreakersConfiguration {
         let requests = mapping["max_requests"]?.int(&diagnostics)
         let retries = mapping["max_retries"]?.int(&diagnostics)
         let defaults = ConcurrencyLimit.Configuration.default
-        let limits = diagnostics.count != before ? nil : mapping.resilience(&diagnostics) {
-            (v: ResilienceValues) throws(ResilienceConfigError) in
-            try ConcurrencyLimit.Configuration(
-                maxConnections: v.pick("max_connections", connections, or: defaults.maxConnections),
-                maxPendingRequests: v.pick("max_pending_requests", pending, or: defaults.maxPendingRequests),
-                maxRequests: v.pick("max_requests", requests, or: defaults.maxRequests),
-                maxRetries: v.pick("max_retries", retries, or: defaults.maxRetries)
-            )
+        // Range checks only once every threshold was read as an integer.
+        var limits: ConcurrencyLimit.Configuration?
+        if diagnostics.count == before {
+            limits = mapping.resilience(&diagnostics) { (v: ResilienceValues) throws(ResilienceConfigError) in
+                try ConcurrencyLimit.Configuration(
+                    maxConnections: v.pick("max_connections", connections, or: defaults.maxConnections),
+                    maxPendingRequests: v.pick("max_pending_requests", pending, or: defaults.maxPendingRequests),
+                    maxRequests: v.pick("max_requests", requests, or: defaults.maxRequests),
+                    maxRetries: v.pick("max_retries", retries, or: defaults.maxRetries)
+                )
+            }
         }
         let failureRate = mapping["failure_rate"].flatMap { CircuitBreaker.Configuration.decode($0, &diagnostics) }
         guard diagnostics.count == before, let limits else { return nil }

@@ -25,7 +25,8 @@ extension OutlierDetector.Configuration {
         guard diagnostics.count == before else { return nil }
         let defaults = OutlierDetector.Configuration.default
         let durations: Set<String> = ["base_ejection_time", "max_ejection_time", "decay_interval"]
-        return mapping.resilience(durations: durations, &diagnostics) { (v: ResilienceValues) throws(ResilienceConfigError) in
+        return mapping.resilience(durations: durations, &diagnostics) {
+            (v: ResilienceValues) throws(ResilienceConfigError) in
             let base = v.pick("base_ejection_time", baseEjection, or: defaults.baseEjectionTime)
             return try OutlierDetector.Configuration(
                 consecutive5xx: v.pick("consecutive_5xx", consecutive5xx, or: defaults.consecutive5xx),
@@ -35,7 +36,11 @@ extension OutlierDetector.Configuration {
                     or: defaults.consecutiveGatewayFailures
                 ),
                 baseEjectionTime: base,
-                maxEjectionTime: v.pick("max_ejection_time", maxEjection, or: Swift.max(defaults.maxEjectionTime, base)),
+                maxEjectionTime: v.pick(
+                    "max_ejection_time",
+                    maxEjection,
+                    or: Swift.max(defaults.maxEjectionTime, base)
+                ),
                 maxEjectionPercent: v.pick("max_ejection_percent", maxPercent, or: defaults.maxEjectionPercent),
                 alwaysEjectOne: alwaysEjectOne ?? defaults.alwaysEjectOne,
                 decayInterval: v.pick("decay_interval", decayInterval, or: defaults.decayInterval)

@@ -15,7 +15,8 @@ extension RetryBudget.Configuration {
         let ttl = mapping["ttl"]?.nanoseconds(&diagnostics)
         guard diagnostics.count == before else { return nil }
         let defaults = RetryBudget.Configuration.default
-        return mapping.resilience(durations: ["ttl"], &diagnostics) { (v: ResilienceValues) throws(ResilienceConfigError) in
+        return mapping.resilience(durations: ["ttl"], &diagnostics) {
+            (v: ResilienceValues) throws(ResilienceConfigError) in
             try RetryBudget.Configuration(
                 ttl: v.pick("ttl", ttl, or: defaults.ttl),
                 minRetriesPerSecond: v.pick("min_retries_per_second", floor, or: defaults.minRetriesPerSecond),

@@ -29,7 +29,8 @@ extension RetryPolicy {
         let backoffTimes = mapping["backoff"].map { readBackoff($0, &diagnostics) }
         guard diagnostics.count == before else { return nil }
         let backoff = backoffTimes.flatMap { times in
-            mapping.resilience(durations: durationKeys, &diagnostics) { (v: ResilienceValues) throws(ResilienceConfigError) in
+            mapping.resilience(durations: durationKeys, &diagnostics) {
+                (v: ResilienceValues) throws(ResilienceConfigError) in
                 try makeBackoff(base: v.pick("backoff.base", times.base), max: v.pick("backoff.max", times.max))
             }
         }

@@ -92,7 +92,7 @@ extension Worker {
         case .upstreamReset, .upstreamStreamReset: .reset
         case .upstreamTimeout: .timeout
         case .upstreamMalformedResponse: .malformedResponse
-        case .upstreamPoolExhausted: .poolExhausted
+        case .upstreamPoolExhausted, .upstreamPendingTimeout: .poolExhausted
         default: .aborted
         }
     }

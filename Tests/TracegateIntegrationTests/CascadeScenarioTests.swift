@@ -90,6 +90,7 @@ extension Integration {
             }
             let slowMetrics = try rig.metrics()
             let slowMetricLines = try rig.metricLines(Self.families)
+            let slowDebugState = try Self.json(try rig.debugCluster())
             let healAt = clock.now
             let upstreamSlow = rig.upstreamTotal
 
@@ -108,6 +109,7 @@ extension Integration {
             }
             // One more second of steady traffic after recovery, measured on its own.
             let steadyFrom = clock.now
+            let upstreamRecovered = rig.upstreamTotal
             let steadyMetricsBefore = try rig.metrics()
             Thread.sleep(forTimeInterval: 1)
             let steadyMetricsAfter = try rig.metrics()
@@ -123,8 +125,8 @@ extension Integration {
             let phases = [
                 phase("healthy", runStart, slowAt, upstream: upstreamHealthy),
                 phase("slow (1 s per request)", slowAt, healAt, upstream: upstreamSlow - upstreamHealthy),
-                phase("healed, until recovered", healAt, steadyFrom, upstream: 0),
-                phase("after recovery (1 s)", steadyFrom, runEnd, upstream: 0),
+                phase("healed, until recovered", healAt, steadyFrom, upstream: upstreamRecovered - upstreamSlow),
+                phase("after recovery (1 s)", steadyFrom, runEnd, upstream: upstreamEnd - upstreamRecovered),
             ]
             let (healthy, slow, steady) = (phases[0].figures, phases[1].figures, phases[3].figures)
             let endMetrics = try rig.metrics { _ in true }
@@ -173,7 +175,7 @@ extension Integration {
             report.append("")
             report.append("## Phases (client view; latency per request)")
             for p in phases {
-                let upstream = p.upstream > 0 ? ", upstream received \(p.upstream)" : ""
+                let upstream = ", upstream received \(p.upstream)"
                 report.append("- \(p.name), \(String(format: "%.1f", p.seconds)) s: \(p.figures)\(upstream)")
             }
             report.append("- recovered (all breakers closed, nothing ejected) "
@@ -188,6 +190,9 @@ extension Integration {
             report.append("")
             report.append("## /metrics at the end of the slow phase")
             report.append(contentsOf: slowMetricLines)
+            report.append("")
+            report.append("## /debug/state, cluster api, at the end of the slow phase")
+            report.append(slowDebugState)
             report.append("")
             report.append("## /metrics at the end")
             report.append(contentsOf: try rig.metricLines(Self.families))
@@ -229,6 +234,11 @@ extension Integration {
                 out += line(client, indent: "  └─ ")
             }
             return out
+        }
+
+        static func json(_ object: [String: Any]) throws -> String {
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+            return String(decoding: data, as: UTF8.self)
         }
 
         static func ms(_ milliseconds: Double) -> String { String(format: "%.1f ms", milliseconds) }

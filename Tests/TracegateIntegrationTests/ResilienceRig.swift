@@ -53,9 +53,11 @@ final class ResilienceRig {
         try start(modes, refusing: refusing, otlp: false) { endpoints, _ in config(endpoints) }
     }
 
+    /// Stops the upstreams first: a hung upstream's connections close, so the proxy's drain
+    /// does not wait out the route timeout of requests whose clients already left.
     func stop() {
-        proxy.stop()
         upstreams.forEach { $0.stop() }
+        proxy.stop()
         _ = receiver?.stop()
     }
 

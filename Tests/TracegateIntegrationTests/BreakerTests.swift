@@ -111,6 +111,28 @@ extension Integration {
             #expect(upstream.requestCount == 11)
         }
 
+        /// A retry that finds every breaker open is not made: the client gets the failure it had
+        /// (the upstream's own 503), and nothing counts a retry that never happened — no
+        /// `retries_total`, no budget token spent (RetryPolicy.decide: "a retry refused for any
+        /// other reason must not spend the cluster's share").
+        @Test(.disabled("bug: the retry is counted and its budget token spent before chooseEndpoint finds every breaker open; the client then gets Tracegate's 503 upstream_circuit_open instead of the upstream's 503"))
+        func retryIntoOpenBreakersReturnsTheOriginalFailure() throws {
+            let rig = try ResilienceRig.start([.status(503)]) {
+                ResilienceYAML.config(endpoints: $0, retry: "{max_attempts: 3, retry_on: [503]}", cluster: [
+                    "circuit_breakers: {failure_rate: {window_size: 1, minimum_calls: 1, open_duration: 10s}}",
+                    "retry_budget: {retry_ratio: 0, min_retries_per_second: 1, ttl: 10s}",
+                ])
+            }
+            defer { rig.stop() }
+            let response = try rig.send()
+            #expect(response?.status == 503)
+            #expect(response?.header("X-Upstream") == "a", "the upstream's 503, not Tracegate's: \(response?.bodyText ?? "")")
+            #expect(rig.upstreams[0].requestCount == 1)
+            let scrape = try rig.metrics()
+            #expect(rig.total("tracegate_retries_total", in: scrape) == 0, "no retry was made")
+            #expect(rig.value("tracegate_retry_budget_available", in: scrape) == 10, "no token was spent")
+        }
+
         /// Outlier ejection: after three 503s in a row an endpoint is ejected (gauge, counter, log
         /// line with the ejection time), every request goes to the other endpoint, and after
         /// `base_ejection_time` it returns by itself (log line, gauge back to 0) and gets traffic.

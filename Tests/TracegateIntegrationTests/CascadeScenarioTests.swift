@@ -20,6 +20,10 @@ extension Integration {
         /// outlier ejection on 5 gateway failures in a row. Only requests that arrive with a
         /// sampled `traceparent` are exported (the scenario's traced probes), so the receiver is
         /// not the bottleneck.
+        ///
+        /// The probes have their own route to the same cluster with a 50 ms per-try timeout: the
+        /// first probe's first attempt times out and is retried before the crowd's 100 ms
+        /// timeouts open the breakers, so there is a retried request to show as a trace.
         static func config(_ endpoints: [String], receiver: String) -> String {
             ResilienceYAML.config(
                 endpoints: endpoints,
@@ -33,6 +37,10 @@ extension Integration {
                         + "slow_call_rate_threshold: 1.0, slow_call_duration: 5s, open_duration: 1s, probe_requests: 2}",
                     "outlier_detection: {consecutive_5xx: 5, consecutive_gateway_failures: 5, base_ejection_time: 1s, "
                         + "max_ejection_time: 3s, max_ejection_percent: 50, decay_interval: 10s}",
+                ],
+                routes: [
+                    "{ name: probe, match: { path_prefix: \"/probe/\" }, cluster: api, timeout: 5s, retry: {max_attempts: 3, "
+                        + "retry_on: [per-try-timeout, 503], per_try_timeout: 50ms, timeout: 1s, backoff: {base: 10ms, max: 50ms}} }",
                 ],
                 extra: ResilienceYAML.telemetry(receiver, samplingRatio: 0, alwaysExportErrors: false))
         }
@@ -169,7 +177,7 @@ extension Integration {
             report.append("# Integration.CascadeScenario/slowDependencyDoesNotCascadeAndRecoversByItself")
             report.append("")
             report.append("clients: \(Self.clients) keep-alive loops, 50 ms pause between requests; traced probes: \(probes.count)")
-            report.append("route retry: max_attempts 3 on per-try-timeout and 503, per_try_timeout 100ms, timeout 1s, backoff 10-50ms")
+            report.append("route retry: max_attempts 3 on per-try-timeout and 503, per_try_timeout 100ms (probe route: 50ms), timeout 1s, backoff 10-50ms")
             report.append("budget: retry_ratio \(Self.ratio), min_retries_per_second \(Self.floor), ttl \(Self.ttlSeconds)s; "
                 + "breaker: window 20, minimum 10, 50% failures, open 1s, 2 probes; ejection: 5 gateway failures, 1-3 s, max 50%")
             report.append("")

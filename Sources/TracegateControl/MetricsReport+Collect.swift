@@ -40,6 +40,7 @@ extension MetricsReport {
                                              pool: dataPlane.pool(slot: slot)))
         }
         report.spans = spans
+        report.mirror = MirrorReport.collect(dataPlane: dataPlane, snapshot: snapshot)
         return report
     }
 

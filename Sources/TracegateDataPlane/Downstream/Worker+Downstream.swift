@@ -145,6 +145,7 @@ extension Worker {
         d.pointee.exchange.clusterSlot = cluster < snapshot.clusters.count
             ? Int32(truncatingIfNeeded: snapshot.clusters[cluster].metricSlot) : -1
         d.pointee.exchange.responseTimeoutNanos = snapshot.routes[route].responseTimeoutNanos
+        if snapshot.routes[route].mirror != nil { mirrorRouted(fd, route: route) }
         attachUpstream(fd)
     }
 

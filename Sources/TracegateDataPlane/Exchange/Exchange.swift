@@ -82,5 +82,8 @@ struct Exchange {
     /// Set when Tracegate answered with its own error response.
     var errorCode: ProxyError? = nil
 
+    /// The shadow copy of this request, when its route mirrors it.
+    var mirror = MirrorLink()
+
     var isRequestComplete: Bool { requestTracker.isComplete && requestSent == requestScanned }
 }

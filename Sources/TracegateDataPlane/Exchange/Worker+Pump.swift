@@ -47,6 +47,7 @@ extension Worker {
                         d.pointee.exchange.requestSent += n - h
                         if n < first.count + body.count { u.pointee.canWrite = false }
                         if d.pointee.isStream { streamForwarded(fd, bodyBytes: n - h) }
+                        if d.pointee.exchange.mirror.phase == .waiting { mirrorRequestSent(fd) }
                         progress = true
                     case .wouldBlock:
                         u.pointee.canWrite = false
@@ -227,7 +228,10 @@ extension Worker {
         if !d.pointee.exchange.responseTracker.isComplete && scanned < available {
             let fresh = UnsafeRawBufferPointer(rebasing: u.pointee.inBuf.readable[scanned...])
             do {
-                let n = try d.pointee.exchange.responseTracker.consume(fresh)
+                // Only an exchange whose shadow compares bodies hashes its payload on the way.
+                let n = d.pointee.exchange.mirror.digesting
+                    ? try d.pointee.exchange.responseTracker.consume(fresh) { d.pointee.exchange.mirror.digest.update($0) }
+                    : try d.pointee.exchange.responseTracker.consume(fresh)
                 d.pointee.exchange.responseScanned += n
             } catch {
                 counters.add(.upstreamResets)
@@ -263,6 +267,7 @@ extension Worker {
             do {
                 let n = try d.pointee.exchange.responseTracker.consume(u.pointee.inBuf.readable) { payload in
                     d.pointee.outBuf.append(payload)
+                    if d.pointee.exchange.mirror.digesting { d.pointee.exchange.mirror.digest.update(payload) }
                 } trailer: { raw in
                     if d.pointee.isStream { self.streamTrailers[fd, default: []].append(contentsOf: raw) }
                 }

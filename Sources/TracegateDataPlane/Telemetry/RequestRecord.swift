@@ -50,6 +50,9 @@ public struct RequestRecord: Sendable {
     /// The upstream attempts, in order (CLIENT spans); the last one is the access log's
     /// `upstream` and `upstream_ms`.
     public var attemptLog = AttemptLog()
+    /// A mirrored copy's CLIENT span (`tracegate.shadow`), not a client request: the drain turns it
+    /// into a span only (no access-log line, no request index entry).
+    public var shadow = false
 
     public init() {}
 

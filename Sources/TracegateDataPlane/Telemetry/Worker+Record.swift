@@ -88,6 +88,7 @@ extension Worker {
             r.sessionID.set(session)
         }
         if !pushed { counters.add(.accessLogDropped) }
+        if x.mirror.phase != .none { mirrorPrimaryFinished(fd) }
         countRouteMetrics(x, totalNanos: now &- x.startNanos)
         d.pointee.record.attemptLog.removeAll()
         if let e = x.edge, e.debug.isHonoured { publishDebug(fd, spanID: e.serverSpanID.rawValue) }

@@ -17,8 +17,12 @@ final class AccessLog: Sendable {
     /// Where records of requests whose spans are exported go (sampled, or failing when
     /// `always_export_errors`); building spans happens here, off the workers.
     let spans: SpanPipeline
+    /// Breaker and ejection events, logged on the same cycle.
+    let events: ResilienceLog?
 
-    init(dataPlane: DataPlane, state: ControlState, index: RequestIndex, enabled: Bool, spans: SpanPipeline) {
+    init(dataPlane: DataPlane, state: ControlState, index: RequestIndex, enabled: Bool, spans: SpanPipeline,
+         events: ResilienceLog? = nil) {
+        self.events = events
         self.dataPlane = dataPlane
         self.state = state
         self.index = index
@@ -64,6 +68,7 @@ final class AccessLog: Sendable {
         }
         spanSink?.flush()
         sink.flush()
+        events?.drain()
     }
 
     func drainOnce() {

@@ -1,6 +1,7 @@
 // DebugState: /debug/state as JSON.
 import Foundation
 import TracegateDataPlane
+import TracegateResilience
 
 /// What the running process is configured with and doing: config version and hash, listeners,
 /// routes with their request totals, clusters with their attempt totals and each endpoint's pool
@@ -25,7 +26,10 @@ enum DebugState {
             let pools: [[String: Any]] = cluster.endpoints.enumerated().map { j, address in
                 let figures = dataPlane.pool(slot: cluster.endpointSlot(j))
                 inFlight &+= figures.active
-                return ["endpoint": address.description, "open": figures.open, "idle": figures.idle, "in_flight": figures.active]
+                var pool: [String: Any] = ["endpoint": address.description, "open": figures.open, "idle": figures.idle,
+                                           "in_flight": figures.active]
+                pool.merge(endpointGuards(dataPlane, slot: cluster.endpointSlot(j), breaker: cluster.resilience.breaker != nil)) { $1 }
+                return pool
             }
             return [
                 "name": cluster.name,
@@ -33,6 +37,7 @@ enum DebugState {
                 "pools": pools,
                 "attempts_total": attempts(dataPlane, slot: cluster.metricSlot),
                 "errors_total": errors(dataPlane, slot: cluster.metricSlot),
+                "resilience": clusterGuards(dataPlane, slot: cluster.metricSlot),
             ]
         }
         let object: [String: Any] = [
@@ -74,5 +79,37 @@ enum DebugState {
                 total &+ (kind.outcome.map { w.upstreamAttempts(.cluster, slot: slot, outcome: $0) } ?? w.upstream5xx(.cluster, slot: slot))
             }
         }
+    }
+
+    /// A cluster's retries, budget, thresholds and queue, summed over workers.
+    static func clusterGuards(_ dataPlane: DataPlane, slot: Int) -> [String: Any] {
+        let f = ClusterGuardFigures.collect(dataPlane, slot: slot)
+        var givenUp: [String: UInt64] = [:]
+        for (i, label) in ResilienceMetrics.giveUpLabels.enumerated() where f.givenUp[i] > 0 { givenUp[label] = f.givenUp[i] }
+        var overloaded: [String: UInt64] = [:]
+        for (i, r) in ConcurrencyResource.allCases.enumerated() where f.overloaded[i] > 0 { overloaded[r.label] = f.overloaded[i] }
+        return [
+            "retries_total": f.retries.reduce(0, &+),
+            "retries_given_up": givenUp,
+            "retries_active": f.retriesActive,
+            "retry_budget_available": f.budgetAvailable,
+            "pending_requests": f.pending,
+            "overloaded": overloaded,
+            "circuit_open_rejections": f.circuitRejected,
+        ]
+    }
+
+    /// An endpoint's breaker (how many workers see it in each state) and ejection.
+    static func endpointGuards(_ dataPlane: DataPlane, slot: Int, breaker: Bool) -> [String: Any] {
+        let f = EndpointGuardFigures.collect(dataPlane, slot: slot)
+        var result: [String: Any] = ["ejected_workers": f.ejected, "ejections_total": f.ejections.reduce(0, &+)]
+        if breaker {
+            var states: [String: UInt64] = [:]
+            for (i, s) in ResilienceMetrics.breakerStates.enumerated() { states[s.label] = f.breakerStates[i] }
+            result["breaker_workers"] = states
+            // The worst state any worker is in, for a glance.
+            result["breaker"] = f.breakerStates[1] > 0 ? "open" : (f.breakerStates[2] > 0 ? "half_open" : "closed")
+        }
+        return result
     }
 }

@@ -23,6 +23,7 @@ enum MetricsExposition {
         renderProcess(report, into: &w)
         renderRoutes(report, into: &w)
         renderUpstreams(report, into: &w)
+        renderResilience(report, into: &w)
         renderMirror(report.mirror, into: &w)
         renderSpans(report.spans, into: &w)
         return w.finish()

@@ -33,11 +33,12 @@ extension MetricsReport {
             report.routes.append(route)
         }
         for (slot, name) in labels.clusterSlots(capacity: capacity) {
-            report.clusters.append(Cluster(name: name, upstream: upstream(dataPlane, .cluster, slot)))
+            report.clusters.append(Cluster(name: name, upstream: upstream(dataPlane, .cluster, slot),
+                                           guards: ClusterGuardFigures.collect(dataPlane, slot: slot)))
         }
         for (slot, cluster, endpoint) in labels.endpointSlots(capacity: capacity) {
             report.endpoints.append(Endpoint(cluster: cluster, endpoint: endpoint, upstream: upstream(dataPlane, .endpoint, slot),
-                                             pool: dataPlane.pool(slot: slot)))
+                                             pool: dataPlane.pool(slot: slot), guards: EndpointGuardFigures.collect(dataPlane, slot: slot)))
         }
         report.spans = spans
         report.mirror = MirrorReport.collect(dataPlane: dataPlane, snapshot: snapshot)

@@ -29,6 +29,7 @@ struct MetricsReport {
     struct Cluster {
         var name: String
         var upstream = Upstream()
+        var guards = ClusterGuardFigures()
     }
 
     struct Endpoint {
@@ -36,6 +37,7 @@ struct MetricsReport {
         var endpoint: String
         var upstream = Upstream()
         var pool = PoolFigures()
+        var guards = EndpointGuardFigures()
     }
 
     /// Process-wide counters and gauges, by name.

@@ -66,7 +66,8 @@ public final class ProxyService: Service, Sendable {
             throw ConfigErrors(errors: [ConfigError(keyPath: "telemetry.otlp", reason: "\(error)")])
         }
         self.spans.withLock { $0 = spans }
-        let accessLog = AccessLog(dataPlane: dataPlane, state: state, index: index, enabled: config.accessLog.enabled, spans: spans)
+        let accessLog = AccessLog(dataPlane: dataPlane, state: state, index: index, enabled: config.accessLog.enabled, spans: spans,
+                                  events: ResilienceLog(dataPlane: dataPlane, logger: logger))
         let admin = try AdminServer.start(at: adminAddress, state: state, dataPlane: dataPlane, index: index,
                                           spans: { spans.statistics })
         state.update {

@@ -83,6 +83,17 @@ public enum ConcurrencyResource: Hashable, Sendable, CaseIterable {
     case requests
     /// Retries in flight to the cluster (Envoy `max_retries`).
     case retries
+
+    /// The config key of the cap, e.g. `max_pending_requests`: the value of
+    /// `x-tracegate-overloaded` and the metric label (a literal: no allocation).
+    public var label: String {
+        switch self {
+        case .connections: "max_connections"
+        case .pendingRequests: "max_pending_requests"
+        case .requests: "max_requests"
+        case .retries: "max_retries"
+        }
+    }
 }
 
 /// A refused ``ConcurrencyLimit/tryAcquire(_:)``: which cap was full.
@@ -92,12 +103,6 @@ public struct Overflow: Hashable, Sendable {
 
     /// The value of `x-tracegate-overloaded` and the metric label: the config key of the cap
     /// that was full (a literal: no allocation).
-    public var headerValue: String {
-        switch resource {
-        case .connections: "max_connections"
-        case .pendingRequests: "max_pending_requests"
-        case .requests: "max_requests"
-        case .retries: "max_retries"
-        }
-    }
+    public var headerValue: String { resource.label }
+
 }

@@ -83,6 +83,22 @@ public struct SpanFields {
         w.closeMessage(at)
     }
 
+    /// An event with one string attribute (e.g. why a retry was given up).
+    public mutating func event(_ name: StaticString, timeUnixNanos: UInt64, key: StaticString, value: String) {
+        let at = w.openMessage(11)
+        w.fixed64(1, timeUnixNanos)
+        w.string(2, bytes: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        let kv = w.openMessage(3)
+        w.tag(1, .lengthDelimited)
+        w.varint(UInt64(key.utf8CodeUnitCount))
+        w.raw(key)
+        let any = w.openMessage(2)
+        w.stringAlways(1, value)
+        w.closeMessage(any)
+        w.closeMessage(kv)
+        w.closeMessage(at)
+    }
+
     /// A link to another span, with one string attribute saying why.
     public mutating func link(traceID: TraceID, spanID: SpanID, sampled: Bool, reasonKey: StaticString, reason: StaticString) {
         let at = w.openMessage(13)

@@ -78,20 +78,26 @@ public final class UpstreamFixture: Sendable {
         server.stop()
     }
 
-    /// A port on 127.0.0.1 where nothing listens: bound to 0 to learn a free port, then
-    /// closed without `listen`, so a connect gets RST (ECONNREFUSED). Another process could
-    /// take the port later; the size of the ephemeral range makes that unlikely in a test.
+    /// A port on 127.0.0.1 where nothing listens: a socket bound to port 0 and never put in
+    /// `listen`, so a connect gets RST (ECONNREFUSED).
+    ///
+    /// The socket stays open for the life of the test process (deliberately never closed): a
+    /// closed port goes back to the kernel, and the next `bind(0)` — the proxy's own admin
+    /// listener, say — could get it, turning "refused" into a live server. Retries made that
+    /// window real: the second attempt reached a port taken in the meantime.
     public static func refusingPort() throws(TestSupportError) -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .socket(operation: "socket", errno: errno) }
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard result == 0 else { throw .socket(operation: "bind 127.0.0.1:0", errno: errno) }
+        guard result == 0 else {
+            close(fd)
+            throw .socket(operation: "bind 127.0.0.1:0", errno: errno)
+        }
         return try POSIXSocket.localPort(fd)
     }
 }

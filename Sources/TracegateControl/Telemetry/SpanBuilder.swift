@@ -1,6 +1,7 @@
 // SpanBuilder: a finished request's record as its SERVER span and one CLIENT span per attempt.
 import TracegateContext
 import TracegateDataPlane
+import TracegateResilience
 import TracegateTelemetry
 
 /// Writes a `RequestRecord` as OpenTelemetry spans named and attributed per the stable HTTP
@@ -73,6 +74,12 @@ struct SpanBuilder {
                     s.attribute("error.type", decimal: r.status)
                 }
                 if r.sessionStart { s.event("session.start", timeUnixNanos: header.endUnixNanos) }
+                // A failure that matched retry_on but went to the client as it was: say why.
+                if let reason = r.retryGiveUp {
+                    s.event("tracegate.retry_given_up", timeUnixNanos: header.endUnixNanos, key: "tracegate.retry.reason", value: reason.label)
+                } else if r.retriesCappedByThreshold {
+                    s.event("tracegate.retry_given_up", timeUnixNanos: header.endUnixNanos, key: "tracegate.retry.reason", value: "max_retries")
+                }
                 if r.hasLink {
                     s.link(traceID: r.linkTraceID, spanID: r.linkSpanID, sampled: r.linkSampled,
                            reasonKey: "tracegate.link_reason", reason: "untrusted_caller")

@@ -145,6 +145,10 @@ extension Worker {
         d.pointee.exchange.clusterSlot = cluster < snapshot.clusters.count
             ? Int32(truncatingIfNeeded: snapshot.clusters[cluster].metricSlot) : -1
         d.pointee.exchange.responseTimeoutNanos = snapshot.routes[route].responseTimeoutNanos
+        let retry = snapshot.routes[route].retry
+        d.pointee.exchange.attemptTimeoutNanos = retry.perTryTimeout ?? snapshot.routes[route].responseTimeoutNanos
+        d.pointee.exchange.deadlineNanos = retry.timeout.map { d.pointee.exchange.startNanos &+ $0 } ?? 0
+        d.pointee.exchange.hasIdempotencyKey = requestHead.firstIndex(of: .idempotencyKey) != nil
         if snapshot.routes[route].mirror != nil { mirrorRouted(fd, route: route) }
         attachUpstream(fd)
     }

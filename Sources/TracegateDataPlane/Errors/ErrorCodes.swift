@@ -10,7 +10,8 @@ public enum ErrorCodes {
             .noRoute, .bodyTooLarge, .headerReadTimeout, .upstreamConnectFailed, .upstreamConnectTimeout,
             .upstreamReset, .upstreamTimeout, .upstreamMalformedResponse, .upstreamPoolExhausted,
             .tooManyConnections, .draining, .h2MalformedRequest(status: 400), .h2MalformedRequest(status: 501),
-            .h2HeaderListTooLarge, .upstreamStreamReset,
+            .h2HeaderListTooLarge, .upstreamStreamReset, .upstreamOverloaded(.requests), .upstreamCircuitOpen,
+            .upstreamPendingTimeout,
         ]
         let parse = HTTPParseError.Kind.allCases.map { ProxyError.Kind.badRequest(HTTPParseError($0)) }
         var seen = Set<String>()

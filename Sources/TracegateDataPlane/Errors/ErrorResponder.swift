@@ -1,5 +1,6 @@
 // ErrorResponder: the one place that turns a ProxyError into a status code and a JSON body.
 import TracegateHTTP
+import TracegateResilience
 
 /// Maps a `ProxyError` to its status, stable error code and human message, and writes the whole
 /// response into a buffer. Every error Tracegate itself answers goes through here, so clients,
@@ -40,6 +41,9 @@ enum ErrorResponder {
         case .h2HeaderListTooLarge:
             return Mapping(status: 431, reason: "Request Header Fields Too Large", code: "h2_header_list_too_large", message: "HTTP/2 header list over limits.http2.max_header_list_size")
         case .upstreamStreamReset: return Mapping(status: 502, reason: "Bad Gateway", code: "upstream_stream_reset", message: "upstream reset the HTTP/2 stream before the response head")
+        case .upstreamOverloaded: return Mapping(status: 503, reason: "Service Unavailable", code: "upstream_overloaded", message: "a circuit_breakers threshold of the cluster is full (see x-tracegate-overloaded)")
+        case .upstreamCircuitOpen: return Mapping(status: 503, reason: "Service Unavailable", code: "upstream_circuit_open", message: "every endpoint of the cluster has an open circuit breaker")
+        case .upstreamPendingTimeout: return Mapping(status: 503, reason: "Service Unavailable", code: "upstream_pending_timeout", message: "no upstream connection became free within the attempt timeout")
         }
     }
 
@@ -59,6 +63,11 @@ enum ErrorResponder {
             HeadWriter.appendHeader(name: correlationHeader, value: correlationID, into: &out)
         }
         if close { out.append("Connection: close\r\n") }
+        if case .upstreamOverloaded(let resource) = error.kind {
+            out.append("x-tracegate-overloaded: ")
+            out.append(overloadedValue(resource))
+            out.append("\r\n")
+        }
         // {"error":"<code>","status":<n>,"message":"<msg>","correlation_id":"<id>"}\n
         let length = 10 + m.code.utf8CodeUnitCount + 11 + decimalDigits(m.status) + 12
             + m.message.utf8CodeUnitCount + 20 + correlationID.count + 3
@@ -77,6 +86,17 @@ enum ErrorResponder {
             out.append("\"}\n")
         }
         return m.status
+    }
+
+    /// The `x-tracegate-overloaded` value: the threshold's config key, so an operator greps the
+    /// config for what the client saw.
+    static func overloadedValue(_ resource: ConcurrencyResource) -> StaticString {
+        switch resource {
+        case .connections: "max_connections"
+        case .pendingRequests: "max_pending_requests"
+        case .requests: "max_requests"
+        case .retries: "max_retries"
+        }
     }
 
     private static func decimalDigits(_ v: Int) -> Int { v >= 100 ? 3 : (v >= 10 ? 2 : 1) }

@@ -1,5 +1,6 @@
 // ProxyError: every way an exchange can fail, classified once.
 import TracegateHTTP
+import TracegateResilience
 
 /// Why an exchange failed, and whether another attempt could help.
 ///
@@ -28,6 +29,14 @@ struct ProxyError: Error, Equatable {
         case h2HeaderListTooLarge
         /// An HTTP/2 upstream refused or reset the stream, or went away before answering.
         case upstreamStreamReset
+        /// A cluster concurrency threshold (`circuit_breakers.max_*`) is full: answered at once
+        /// with 503 and `x-tracegate-overloaded` naming the threshold, as Envoy's overflow does.
+        case upstreamOverloaded(ConcurrencyResource)
+        /// Every endpoint of the cluster has an open failure-rate breaker (or ran out of probes).
+        case upstreamCircuitOpen
+        /// The request waited in the cluster's pending queue for a connection longer than its
+        /// attempt timeout.
+        case upstreamPendingTimeout
     }
 
     var kind: Kind

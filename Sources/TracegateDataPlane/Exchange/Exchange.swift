@@ -1,6 +1,7 @@
 // Exchange: the state of one HTTP request/response passing through a downstream connection.
 import TracegateContext
 import TracegateHTTP
+import TracegateResilience
 
 /// One request and its response, as plain values inside the downstream connection's slot.
 ///
@@ -45,8 +46,38 @@ struct Exchange {
     var upstreamFD: Int32 = -1
     var upstreamGeneration: UInt32 = 0
     var attempts: Int = 0
-    /// Copied from the route at routing time, so a reload mid-exchange cannot change it.
+    /// Copied from the route at routing time, so a reload mid-exchange cannot change it: the
+    /// longest wait for more response bytes once the head is in (the route's `timeout`).
     var responseTimeoutNanos: UInt64 = 0
+    /// The longest wait for one attempt's response head: `retry.per_try_timeout`, else the
+    /// route's `timeout`.
+    var attemptTimeoutNanos: UInt64 = 0
+    /// When `retry.timeout` ends the whole exchange (monotonic ns; 0: no overall limit).
+    var deadlineNanos: UInt64 = 0
+
+    // Resilience: what this exchange holds of its cluster's per-worker state (`ClusterGuard`),
+    // so whatever way it ends gives it back exactly once (`releaseGuards`).
+    /// The endpoint (index in the cluster) of the current attempt; -1 before the first.
+    var member: Int = -1
+    /// Endpoints already tried (bit per index below 64), so a retry prefers another one.
+    var triedMembers: UInt64 = 0
+    /// The breaker permit of the current attempt, when the cluster has breakers.
+    var permit: CircuitBreaker.Permit? = nil
+    /// The `ClusterGuard` generation the holds below were taken from (a reload that rebuilt the
+    /// guards must not be handed back counts it never gave out).
+    var guardEpoch: UInt32 = 0
+    /// Counted in the cluster's `max_requests`.
+    var holdsRequest = false
+    /// Counted in the cluster's `max_retries` (from the retry decision to the retried attempt's end).
+    var holdsRetry = false
+    /// Waiting in this pool's pending queue (and counted in `max_pending_requests`); -1: not waiting.
+    var pendingPool: Int = -1
+    /// A retry is scheduled: the slot's timer starts the next attempt.
+    var retryScheduled = false
+    /// The request carries `Idempotency-Key`, which makes a non-idempotent method safe to retry.
+    var hasIdempotencyKey = false
+    /// Why the last failed attempt was not retried (nil: retried, or nothing to retry).
+    var giveUp: GiveUpReason? = nil
     /// Metric slots (`WorkerMetrics`) of the route, its cluster and the current attempt's endpoint,
     /// copied when they are chosen for the same reason; -1 while unknown.
     var routeSlot: Int32 = -1

@@ -1,6 +1,7 @@
 // Worker+Attempts: opening and closing the record of each upstream attempt.
 import CTracegateShims
 import TracegateContext
+import TracegateResilience
 
 extension Worker {
     /// Opens the log entry of the attempt that `attachUpstream` is starting on `pool`.
@@ -44,23 +45,43 @@ extension Worker {
     }
 
     /// Closes the open attempt (if any) with `outcome`, taking its status and response-head time
-    /// from the exchange.
-    func endAttempt(_ fd: Int32, _ outcome: AttemptOutcome) {
+    /// from the exchange (or `status`, for a response discarded to retry), and feeds it to the
+    /// endpoint's breaker and the cluster's outlier detector.
+    func endAttempt(_ fd: Int32, _ outcome: AttemptOutcome, status discarded: UInt16 = 0) {
         let d = table[fd]
-        guard let i = d.pointee.record.attemptLog.openIndex else { return }
         let x = d.pointee.exchange
-        var a = d.pointee.record.attemptLog[i]
+        // `member` marks an attempt in progress; the log keeps only the first attempts.
+        guard x.member >= 0 else { return }
+        let open = d.pointee.record.attemptLog.openIndex
+        var a = open.map { d.pointee.record.attemptLog[$0] } ?? AttemptRecord()
         a.outcome = outcome
         a.endOffsetNanos = now &- x.startNanos
         // A 101 ends the attempt's HTTP exchange before the head counts as parsed (the tunnel follows).
-        if (x.responseHeadParsed || x.status == 101) && x.errorCode == nil {
+        if discarded > 0 {
+            a.status = discarded
+            a.headOffsetNanos = now &- x.startNanos
+        } else if (x.responseHeadParsed || x.status == 101) && x.errorCode == nil {
             a.status = UInt16(truncatingIfNeeded: x.status)
             if x.responseHeadNanos >= x.upstreamStartNanos && x.responseHeadNanos > 0 {
                 a.headOffsetNanos = x.responseHeadNanos &- x.startNanos
             }
         }
-        d.pointee.record.attemptLog[i] = a
+        if let i = open { d.pointee.record.attemptLog[i] = a }
         countAttemptMetrics(x, a)
+        let duration = (a.headOffsetNanos > 0 ? a.headOffsetNanos : a.endOffsetNanos) &- (x.upstreamStartNanos &- x.startNanos)
+        recordForGuards(d, outcome: Worker.guardOutcome(outcome, status: a.status), duration: duration)
+        d.pointee.exchange.member = -1
+    }
+
+    /// The policy modules' view of an attempt's end; nil when it says nothing about the endpoint.
+    static func guardOutcome(_ outcome: AttemptOutcome, status: UInt16) -> TracegateResilience.AttemptOutcome? {
+        switch outcome {
+        case .response: .response(status: status)
+        case .connectFailed, .connectTimeout: .connectFailure
+        case .reset, .malformedResponse: .reset
+        case .timeout: .timeout
+        case .pending, .poolExhausted, .aborted: nil
+        }
     }
 
     /// The attempt outcome an exchange failure stands for.
@@ -71,7 +92,7 @@ extension Worker {
         case .upstreamReset, .upstreamStreamReset: .reset
         case .upstreamTimeout: .timeout
         case .upstreamMalformedResponse: .malformedResponse
-        case .upstreamPoolExhausted: .poolExhausted
+        case .upstreamPoolExhausted, .upstreamPendingTimeout: .poolExhausted
         default: .aborted
         }
     }

@@ -76,10 +76,11 @@ extension Worker {
     }
 
     /// A failed upstream attempt before any response byte: a stale pooled connection is retried
-    /// once on a fresh one when the whole request is still buffered; anything else is an error.
+    /// on a fresh one when the whole request is still buffered (a transparent reconnect that the
+    /// route's retry policy and budget do not count); anything else goes to `attemptFailed`.
     func upstreamFailed(_ fd: Int32, _ kind: ProxyError.Kind) {
         let d = table[fd]
-        guard let u = attachedUpstream(d) else { fail(fd, ProxyError(kind: kind)); return }
+        guard let u = attachedUpstream(d) else { attemptFailed(fd, kind); return }
         let x = d.pointee.exchange
         let wasPooled = u.pointee.exchangesServed > 0
         d.pointee.exchange.upstreamFD = -1
@@ -95,7 +96,7 @@ extension Worker {
             return
         }
         counters.add(.upstreamResets)
-        fail(fd, ProxyError(kind: kind))
+        attemptFailed(fd, kind)
     }
 
     /// Closes the downstream at once (and its upstream): used when a response cannot be completed.
@@ -158,6 +159,7 @@ extension Worker {
     func closeDownstream(_ fd: Int32) {
         let d = table[fd]
         guard d.pointee.kind == .downstream else { return }
+        releaseGuards(d)
         if let u = attachedUpstream(d) {
             d.pointee.exchange.upstreamFD = -1
             abandonUpstream(u.pointee.fd)

@@ -57,6 +57,11 @@ extension Worker {
             return .progress
         }
 
+        // A status the route retries is discarded here, before any of it reaches the client.
+        if code >= 500 || d.pointee.exchange.routeIndex >= 0 && !snapshot.routes[d.pointee.exchange.routeIndex].retry.retriableStatusCodes.isEmpty,
+           retryOnStatus(fd, u, status: code) {
+            return .finished
+        }
         d.pointee.exchange.responseHeadParsed = true
         d.pointee.exchange.responseHeadNanos = now
         d.pointee.exchange.status = code

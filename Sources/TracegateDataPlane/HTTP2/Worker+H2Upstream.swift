@@ -25,12 +25,12 @@ extension Worker {
         var reused = connection >= 0
         if connection < 0 {
             guard pools.pools[poolIndex].open < pools.pools[poolIndex].maxConnections else {
-                fail(fd, ProxyError(kind: .upstreamPoolExhausted))
+                waitForConnection(fd, pool: poolIndex)
                 return
             }
             guard let cfd = openH2Upstream(pool: poolIndex, cluster: cluster) else {
                 counters.add(.upstreamConnectFailures)
-                fail(fd, ProxyError(kind: .upstreamConnectFailed))
+                attemptFailed(fd, .upstreamConnectFailed)
                 return
             }
             connection = cfd
@@ -65,7 +65,7 @@ extension Worker {
             counters.add(.upstreamReused)
             noteAttemptReused(fd)
         }
-        arm(s, .response, after: table[fd].pointee.exchange.responseTimeoutNanos)
+        arm(s, .response, after: attemptTimeout(table[fd]))
         pump(fd)
     }
 
@@ -169,7 +169,7 @@ extension Worker {
             return
         }
         if let kind {
-            fail(fd, ProxyError(kind: kind))
+            attemptFailed(fd, kind)
         } else {
             driveDownstream(fd)
         }

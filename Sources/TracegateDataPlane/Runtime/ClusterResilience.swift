@@ -7,7 +7,7 @@ import TracegateResilience
 /// snapshot builder divides the absolute figures (`limits`, the budget's floor) by the worker
 /// count, rounding up, and leaves ratios and windows as they are; `docs/OPERATIONS.md` gives the
 /// arithmetic for the whole process and for many instances.
-public struct ClusterResilience: Sendable {
+public struct ClusterResilience: Sendable, Equatable {
     /// The retry budget (ratio of requests over `ttl`, plus a per-second floor divided per worker).
     public var retryBudget: RetryBudget.Configuration
     /// Concurrency thresholds: connections, pending requests, requests and retries in flight.

@@ -61,8 +61,9 @@ public struct AttemptRecord: Sendable {
 /// The attempts of one exchange, inline (no heap), first `capacity` kept; later ones are only
 /// counted in ``RequestRecord/attempts``.
 public struct AttemptLog: Sendable {
-    public static let capacity = 4
-    private var storage = InlineArray<4, AttemptRecord>(repeating: AttemptRecord())
+    /// Eight attempts cover every sane `max_attempts`; later ones are counted, not logged.
+    public static let capacity = 8
+    private var storage = InlineArray<8, AttemptRecord>(repeating: AttemptRecord())
     public private(set) var count = 0
 
     public init() {}

@@ -29,6 +29,7 @@ extension Worker {
     /// ring is full: the access log never slows traffic).
     func exchangeCompleted(_ fd: Int32) {
         let d = table[fd]
+        releaseGuards(d)
         let x = d.pointee.exchange
         let correlation = correlationID(fd)
         let sessionRange = x.sessionRange

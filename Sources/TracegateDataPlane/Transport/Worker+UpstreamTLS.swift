@@ -17,7 +17,7 @@ extension Worker {
                 adoptAsH2(ufd, for: fd)
                 return
             }
-            arm(ufd, .response, after: table[fd].pointee.exchange.responseTimeoutNanos)
+            arm(ufd, .response, after: attemptTimeout(table[fd]))
             driveDownstream(fd)
         case .wantRead:
             u.pointee.canRead = false
@@ -26,7 +26,7 @@ extension Worker {
         case .failed:
             counters.add(.upstreamConnectFailures)
             if downstreamIsCurrent(fd, for: u) {
-                fail(fd, ProxyError(kind: .upstreamConnectFailed))
+                attemptFailed(fd, .upstreamConnectFailed)
             } else {
                 abandonUpstream(ufd)
             }

@@ -19,6 +19,9 @@ struct UpstreamPool {
     /// HTTP/2 connections (connecting, busy or idle): shared by many exchanges at once, so they
     /// are never on the idle list.
     var h2Connections: [Int32] = []
+    /// Exchanges waiting for a connection to this endpoint (the pool was at `maxConnections`, or
+    /// the cluster at its `circuit_breakers.max_connections`).
+    var waiters = WaitQueue()
     /// Connections open to this endpoint (connecting, idle or active).
     var open: Int = 0
     /// Exchanges currently using this endpoint (for least-request balancing).

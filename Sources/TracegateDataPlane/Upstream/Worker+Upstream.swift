@@ -5,21 +5,40 @@ import TracegateHTTP
 import TracegateTLS
 
 extension Worker {
-    /// Gives the downstream's exchange an upstream connection: an idle pooled one, or a new
-    /// non-blocking connect. Fails the exchange with 503 when the endpoint's pool is full.
+    /// Starts the exchange's next attempt: admits the request to its cluster (first attempt),
+    /// chooses the endpoint (balancer, ejection, breakers), opens the attempt's record and gets it
+    /// a connection.
     func attachUpstream(_ fd: Int32) {
         let d = table[fd]
+        d.pointee.exchange.retryScheduled = false
         let cluster = d.pointee.exchange.clusterIndex
         guard cluster >= 0 && cluster < snapshot.clusters.count else {
             fail(fd, ProxyError(kind: .noRoute))  // a reload removed the cluster between attempts
             return
         }
-        let (poolIndex, member) = pools.select(cluster: cluster, balancing: snapshot.clusters[cluster].balancing)
-        d.pointee.exchange.poolIndex = poolIndex
-        d.pointee.exchange.endpointSlot = Int32(truncatingIfNeeded: pools.memberSlots[cluster][member])
+        if d.pointee.exchange.attempts == 0 && !admitRequest(fd, cluster: cluster) { return }
+        guard chooseEndpoint(fd, cluster: cluster) else {
+            resilience.countCircuitRejected(cluster: Int(d.pointee.exchange.clusterSlot))
+            fail(fd, ProxyError(kind: .upstreamCircuitOpen))
+            return
+        }
         d.pointee.exchange.attempts += 1
         d.pointee.exchange.upstreamStartNanos = now
-        beginAttempt(fd, pool: poolIndex)
+        beginAttempt(fd, pool: d.pointee.exchange.poolIndex)
+        connectAttempt(fd)
+    }
+
+    /// Gets the current attempt a connection on its chosen pool: a stream on an HTTP/2
+    /// connection, an idle pooled one, a new non-blocking connect, or a place in the pool's
+    /// pending queue when the pool (or the cluster) is at its connection limit.
+    func connectAttempt(_ fd: Int32) {
+        let d = table[fd]
+        let cluster = d.pointee.exchange.clusterIndex
+        let poolIndex = d.pointee.exchange.poolIndex
+        guard cluster >= 0 && cluster < snapshot.clusters.count && poolIndex >= 0 else {
+            fail(fd, ProxyError(kind: .noRoute))
+            return
+        }
         switch snapshot.clusters[cluster].upstreamProtocol {
         case .h2c, .h2:
             attachH2Upstream(fd, pool: poolIndex, cluster: cluster)
@@ -38,7 +57,7 @@ extension Worker {
         case .http1:
             break
         }
-        let responseTimeout = d.pointee.exchange.responseTimeoutNanos
+        let responseTimeout = attemptTimeout(d)
 
         // Reuse the most recently returned idle connection.
         while let ufd = pools.popIdle(poolIndex) {
@@ -57,8 +76,8 @@ extension Worker {
             return
         }
 
-        guard pools.pools[poolIndex].open < pools.pools[poolIndex].maxConnections else {
-            fail(fd, ProxyError(kind: .upstreamPoolExhausted))
+        guard pools.pools[poolIndex].open < pools.pools[poolIndex].maxConnections, clusterMayConnect(fd, cluster: cluster) else {
+            waitForConnection(fd, pool: poolIndex)
             return
         }
         let (ufd, result) = SocketOps.connect(to: pools.pools[poolIndex].address)
@@ -66,7 +85,7 @@ extension Worker {
         if ufd < 0 || !table.contains(ufd) {
             if ufd >= 0 { close(ufd) }
             counters.add(.upstreamConnectFailures)
-            fail(fd, ProxyError(kind: .upstreamConnectFailed))
+            attemptFailed(fd, .upstreamConnectFailed)
             return
         }
         let u = table[ufd]
@@ -78,14 +97,14 @@ extension Worker {
             counters.add(.upstreamConnectFailures)
             u.pointee.upstreamPhase = .connecting
             closeUpstream(ufd)
-            fail(fd, ProxyError(kind: .upstreamConnectFailed))
+            attemptFailed(fd, .upstreamConnectFailed)
         case .success(let connected):
             register(ufd)
             bindUpstream(ufd, to: fd, pool: poolIndex)
             if let context = snapshot.clusters[cluster].tls {
                 guard let tls = TLSConnection.connect(fd: ufd, context: context, serverName: snapshot.clusters[cluster].serverName) else {
                     counters.add(.upstreamConnectFailures)
-                    fail(fd, ProxyError(kind: .upstreamConnectFailed))
+                    attemptFailed(fd, .upstreamConnectFailed)
                     return
                 }
                 u.pointee.tls = tls
@@ -103,6 +122,19 @@ extension Worker {
                 arm(ufd, .connect, after: pools.pools[poolIndex].connectTimeoutNanos)
             }
         }
+    }
+
+    /// Whether the cluster's `circuit_breakers.max_connections` leaves room for one more
+    /// connection (counted over the cluster's endpoints on this worker). Reaching it is counted:
+    /// the exchange then waits in the pending queue.
+    private func clusterMayConnect(_ fd: Int32, cluster c: Int) -> Bool {
+        guard c < guards.count else { return true }
+        let limit = guards[c].limits.configuration.maxConnections
+        var open = 0
+        for p in pools.clusterPools[c] { open += pools.pools[p].open }
+        guard open >= limit else { return true }
+        resilience.countOverloaded(cluster: Int(table[fd].pointee.exchange.clusterSlot), .connections)
+        return false
     }
 
     func bindUpstream(_ ufd: Int32, to fd: Int32, pool: Int) {
@@ -141,7 +173,7 @@ extension Worker {
             if err != 0 {
                 counters.add(.upstreamConnectFailures)
                 if downstreamIsCurrent(fd, for: u) {
-                    fail(fd, ProxyError(kind: .upstreamConnectFailed))  // abandons this upstream
+                    attemptFailed(fd, .upstreamConnectFailed)  // abandons this upstream
                 } else {
                     abandonUpstream(ufd)
                 }
@@ -154,8 +186,7 @@ extension Worker {
                 return
             }
             u.pointee.upstreamPhase = .active
-            let d = table[fd]
-            arm(ufd, .response, after: d.pointee.exchange.responseTimeoutNanos)
+            arm(ufd, .response, after: attemptTimeout(table[fd]))
             driveDownstream(fd)
         case .active:
             let fd = u.pointee.downstreamFD

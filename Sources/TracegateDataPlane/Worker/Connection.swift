@@ -35,7 +35,13 @@ struct Connection {
     enum UpstreamPhase: UInt8 { case connecting, handshake, idle, active }
 
     /// Which deadline `deadline` stands for.
-    enum TimerKind: UInt8 { case none, headerRead, keepAliveIdle, connect, response, poolIdle, closingLinger, tunnelIdle }
+    enum TimerKind: UInt8 {
+        case none, headerRead, keepAliveIdle, connect, response, poolIdle, closingLinger, tunnelIdle
+        /// Downstream: the backoff before a retry ended.
+        case retryBackoff
+        /// Downstream: the exchange waited in a pool's pending queue for its whole attempt timeout.
+        case pendingWait
+    }
 
     var kind: Kind = .free
     var generation: UInt32 = 0

@@ -14,6 +14,10 @@ public final class DataPlane: Sendable {
     public let metricSlots: MetricSlots
     /// Shadow-traffic counters, gauges and recent mismatches, one block per worker.
     public let mirrorMetrics: [MirrorMetrics]
+    /// Retry, threshold, breaker and ejection figures, one block per worker.
+    public let resilience: [ResilienceMetrics]
+    /// Breaker transitions and ejections, one queue per worker, drained by the control side.
+    public let resilienceEvents: [ResilienceEvents]
     /// One record ring per worker, drained by the control side.
     public let rings: [RecordRing]
     /// Verbose headers of honoured debug requests, for the access log.
@@ -56,6 +60,8 @@ public final class DataPlane: Sendable {
         metrics = (0..<workerCount).map { _ in WorkerMetrics(capacity: slots.capacity) }
         mirrorMetrics = (0..<workerCount).map { _ in MirrorMetrics(routeCapacity: slots.capacity.routes) }
         rings = (0..<workerCount).map { _ in RecordRing(capacity: 4096) }
+        resilience = (0..<workerCount).map { _ in ResilienceMetrics(capacity: slots.capacity) }
+        resilienceEvents = (0..<workerCount).map { _ in ResilienceEvents() }
         initial = snapshot
     }
 
@@ -65,9 +71,11 @@ public final class DataPlane: Sendable {
         for w in 0..<workerCount {
             let (index, snapshot, fds, mailbox, counters, ring) = (w, initial, listenerFDs[w], mailboxes[w], self.counters[w], rings[w])
             let (details, metrics, mirrorMetrics) = (debugDetails, self.metrics[w], self.mirrorMetrics[w])
+            let (resilience, events) = (self.resilience[w], resilienceEvents[w])
             threads.spawn(name: "tg-worker-\(w)") {
                 let worker = Worker(index: index, snapshot: snapshot, listenerFDs: fds, mailbox: mailbox, counters: counters,
-                                    metrics: metrics, mirrorMetrics: mirrorMetrics, ring: ring, debugDetails: details)
+                                    metrics: metrics, mirrorMetrics: mirrorMetrics, ring: ring, debugDetails: details,
+                                    resilience: resilience, resilienceEvents: events)
                 worker.run()
             }
         }

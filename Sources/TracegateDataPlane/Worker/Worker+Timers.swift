@@ -38,11 +38,21 @@ extension Worker {
             guard downstreamIsCurrent(dfd, for: c) else { abandonUpstream(fd); return }
             if kind == .connect {
                 counters.add(.upstreamConnectTimeouts)
-                fail(dfd, ProxyError(kind: .upstreamConnectTimeout))
+                attemptFailed(dfd, .upstreamConnectTimeout)
+            } else if table[dfd].pointee.exchange.responseHeadParsed {
+                counters.add(.upstreamTimeouts)
+                fail(dfd, ProxyError(kind: .upstreamTimeout))  // stalled mid-body: nothing to retry
             } else {
                 counters.add(.upstreamTimeouts)
-                fail(dfd, ProxyError(kind: .upstreamTimeout))
+                attemptFailed(dfd, .upstreamTimeout)  // the per-try (or overall) limit
             }
+        case .retryBackoff:
+            guard c.pointee.kind == .downstream, c.pointee.phase == .proxying, c.pointee.exchange.retryScheduled else { return }
+            attachUpstream(fd)
+        case .pendingWait:
+            guard c.pointee.kind == .downstream, c.pointee.exchange.pendingPool >= 0 else { return }
+            leavePending(c)
+            fail(fd, ProxyError(kind: .upstreamPendingTimeout))
         }
     }
 }

@@ -59,12 +59,34 @@ final class Worker {
     /// Raw trailer sections of chunked upstream responses on streams, by slot (rare: gRPC over
     /// an HTTP/1.1 upstream), handed to HTTP/2 as trailing HEADERS.
     var streamTrailers: [Int32: [UInt8]] = [:]
+    /// Each cluster's retry budget, thresholds, breakers and outlier detector (by snapshot index).
+    var guards: [ClusterGuard] = []
+    /// Bumped for every guard built, so an exchange never hands a count back to a guard it did
+    /// not take it from.
+    var guardEpoch: UInt32 = 0
+    /// Retry, threshold, breaker and ejection figures for the scraper.
+    let resilience: ResilienceMetrics
+    /// Breaker transitions and ejections for the control side's log.
+    let resilienceEvents: ResilienceEvents
+    /// When guards must be ticked next (0: nothing changes with time alone).
+    var nextGuardTick: UInt64 = 0
+    /// When the cluster gauges are next refreshed from a completing exchange.
+    var nextGaugePublish: UInt64 = 0
+    /// Exchanges waiting in some pool's pending queue.
+    var waitingExchanges = 0
 
     static let readChunk = 16 * 1024
+    /// How often breakers and ejections are re-checked while one is not in its resting state.
+    static let guardTickNanos: UInt64 = 100_000_000
+    /// Retries due sooner than this start at once (the timer wheel's tick is 10 ms).
+    static let immediateRetryNanos: UInt64 = 1_000_000
     static let epollFlags = UInt32(EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue) | (1 << 31)  // EPOLLET
 
     init(index: Int, snapshot: RuntimeSnapshot, listenerFDs: [Int32], mailbox: WorkerMailbox, counters: WorkerCounters,
-         metrics: WorkerMetrics, mirrorMetrics: MirrorMetrics, ring: RecordRing, debugDetails: DebugDetails) {
+         metrics: WorkerMetrics, mirrorMetrics: MirrorMetrics, ring: RecordRing, debugDetails: DebugDetails,
+         resilience: ResilienceMetrics, resilienceEvents: ResilienceEvents) {
+        self.resilience = resilience
+        self.resilienceEvents = resilienceEvents
         self.ring = ring
         self.metrics = metrics
         pools = UpstreamPools(metrics: metrics)
@@ -86,6 +108,7 @@ final class Worker {
         responseHead.headers.reserveCapacity(snapshot.headLimits.maxHeaderCount)
         streamResponseHead.headers.reserveCapacity(snapshot.headLimits.maxHeaderCount)
         pools.apply(snapshot)
+        applyGuards(snapshot)
         for (i, fd) in listenerFDs.enumerated() {
             let slot = table[fd]
             slot.pointee.reset(kind: .listener, fd: fd)
@@ -106,12 +129,15 @@ final class Worker {
         while !finished {
             var timeout = wheel.pollTimeoutMillis()
             if draining && (timeout < 0 || timeout > 50) { timeout = 50 }
+            if nextGuardTick > 0 && (timeout < 0 || timeout > 100) { timeout = 100 }
             let n = tg_epoll_wait(epfd, events, 256, timeout)
             now = tg_monotonic_ns()
             if n > 0 {
                 for i in 0..<Int(n) { dispatch(events[i]) }
             }
             fireTimers()
+            if waitingExchanges > 0 { resumeWaiters() }
+            if nextGuardTick > 0 && now >= nextGuardTick { tickGuards() }
             if !flushQueue.isEmpty { flushQueuedH2() }
             if draining { checkDrain() }
         }
@@ -187,6 +213,7 @@ final class Worker {
             case .apply(let next):
                 snapshot = next
                 pools.apply(next)
+                applyGuards(next)
                 mirror.apply(next)
                 edges = next.listeners.map { EdgeDecider(policy: $0.edgePolicy) }
             case .drain(let deadline):

@@ -156,7 +156,10 @@ let package = Package(
         .testTarget(name: "TracegateContextTests", dependencies: ["TracegateContext"]),
         .testTarget(name: "TracegateConfigTests", dependencies: ["TracegateConfig", "TracegateResilience"]),
         .testTarget(name: "TracegateDataPlaneTests", dependencies: ["TracegateDataPlane", "TracegateHTTP"]),
-        .testTarget(name: "TracegateControlTests", dependencies: ["TracegateControl", "TracegateDataPlane", "TracegateConfig"]),
+        .testTarget(
+            name: "TracegateControlTests",
+            dependencies: ["TracegateControl", "TracegateDataPlane", "TracegateConfig", "TracegateResilience", "TracegateHTTP"]
+        ),
         .testTarget(
             name: "TracegateIntegrationTests",
             dependencies: ["TracegateTestSupport", "tracegate"]

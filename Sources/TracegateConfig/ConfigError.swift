@@ -11,7 +11,7 @@
 /// - `<yaml>`: the text is not well-formed YAML; the reason starts with `line L, column C:`.
 /// - `<root>`: the document is empty or is not a mapping.
 /// - `--listen`, `--to[i]`, `--admin`, `--workers`, `--trust[i]`, `--tls-cert`, `--tls-key`,
-///   `--to-ca`: quick-mode flags.
+///   `--to-ca`, `--mirror`, `--mirror-fraction`, `--retries`, `--retry-budget`: quick-mode flags.
 public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Where the problem is, e.g. `routes[2].cluster`.
     public var keyPath: String

@@ -51,11 +51,21 @@ public enum SnapshotBuilder {
                 cluster.tls = clientContext(tls, alpn: c.protocol.alpn, path: "clusters[\(i)].tls", errors: &errors)
                 cluster.serverName = c.endpoints.first.flatMap { tls.serverName(for: $0) }
             }
+            cluster.resilience = clusterResilience(c, workers: workers, path: "clusters[\(i)]", errors: &errors)
             clusters.append(cluster)
         }
-        var routes: [RuntimeSnapshot.Route] = config.routes.map { r in
-            .init(name: r.name, host: r.match.host, pathPrefix: Array(r.match.pathPrefix.utf8),
-                  clusterIndex: config.clusterIndex(named: r.cluster) ?? 0, responseTimeoutNanos: nanos(r.timeout))
+        var routes: [RuntimeSnapshot.Route] = []
+        for (i, r) in config.routes.enumerated() {
+            var route = RuntimeSnapshot.Route(
+                name: r.name, host: r.match.host, pathPrefix: Array(r.match.pathPrefix.utf8),
+                clusterIndex: config.clusterIndex(named: r.cluster) ?? 0, responseTimeoutNanos: nanos(r.timeout))
+            // No retry block: one more attempt after a connect failure. A nil per-try timeout stays
+            // nil: the worker then uses responseTimeoutNanos for each try.
+            route.retry = r.retry ?? .connectFailureOnly
+            route.mirror = r.mirror.flatMap {
+                mirrorPolicy($0, config: config, workers: workers, path: "routes[\(i)].mirror", errors: &errors)
+            }
+            routes.append(route)
         }
         guard errors.isEmpty else { throw ConfigErrors(errors: errors) }
         assignMetricSlots(routes: &routes, clusters: &clusters, slots: slots)

@@ -84,6 +84,24 @@ struct Proxy: AsyncParsableCommand {
         "PEM private key of --tls-cert.", valueName: "file"))
     var tlsKey: String?
 
+    @Option(help: ArgumentHelp(
+        "Mirror every request (fire-and-forget, responses compared and discarded) to this HTTP/1.1 service: http://host[:port], https://host[:port] (verified with --to-ca if given) or host:port.",
+        valueName: "url"))
+    var mirror: String?
+
+    @Option(name: .customLong("mirror-fraction"), help: ArgumentHelp(
+        "Share of traces mirrored, 0...1, decided from the trace id (default 1). Needs --mirror.", valueName: "fraction"))
+    var mirrorFraction: Double?
+
+    @Option(help: ArgumentHelp(
+        "Retry a failed attempt up to N times (0...99) on connect failures, resets, 502 and 503 (all but connect failures only for idempotent requests or ones with Idempotency-Key). Default: one retry after a connect failure.",
+        valueName: "n"))
+    var retries: Int?
+
+    @Option(name: .customLong("retry-budget"), help: ArgumentHelp(
+        "Retries may add at most this share of the requests (default 0.2), plus 10 per second.", valueName: "ratio"))
+    var retryBudget: Double?
+
     @Option(help: "Admin listener address.")
     var admin: String?
 
@@ -106,7 +124,9 @@ struct Proxy: AsyncParsableCommand {
         do {
             config = try TracegateConfiguration.quick(listen: listen, upstreams: to, admin: admin, workers: workers,
                                                       trust: trust.isEmpty ? nil : trust,
-                                                      tlsCertificate: tlsCert, tlsKey: tlsKey, upstreamCA: toCA)
+                                                      tlsCertificate: tlsCert, tlsKey: tlsKey, upstreamCA: toCA,
+                                                      mirror: mirror, mirrorFraction: mirrorFraction, retries: retries,
+                                                      retryBudget: retryBudget)
                 .applyingEnvironment(ProcessInfo.processInfo.environment)
         } catch {
             printErrors(error)

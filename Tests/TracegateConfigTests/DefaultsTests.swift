@@ -2,6 +2,7 @@
 
 import Testing
 import TracegateConfig
+import TracegateResilience
 
 @Suite("Defaults")
 struct DefaultsTests {
@@ -150,6 +151,47 @@ struct DefaultsTests {
         #expect(config.context.sanitize.stripHeaders == ["x-internal-user", "x-admin"])
         #expect(config.context.sanitize.stripPrefixes == ["x-tracegate-", "x-internal-"])
         #expect(config.context.debug.secretFile == "/etc/tracegate/debug.key")
+    }
+
+    @Test("full.yaml's retry, mirror, budget, breaker and ejection keys")
+    func fullExampleResilience() throws {
+        let config = try TracegateConfiguration.load(contentsOf: packageRoot() + "/deploy/examples/full.yaml")
+        let api = config.routes[0]
+        #expect(
+            api.retry
+                == (try RetryPolicy(
+                    maxAttempts: 3,
+                    retryOn: [.connectFailure, .reset, .perTryTimeout, .status502, .status503, .status504],
+                    retriableStatusCodes: StatusCodeSet([429]),
+                    perTryTimeout: 2_000_000_000,
+                    timeout: 10_000_000_000
+                ))
+        )
+        #expect(
+            api.mirror
+                == MirrorConfiguration(
+                    cluster: "staging",
+                    selector: try MirrorSelector(fraction: 0.1),
+                    methods: [.get, .head],
+                    compare: .body
+                )
+        )
+        #expect(config.routes[1].retry == nil && config.routes[1].mirror == nil)
+        let backend = config.clusters[0]
+        #expect(backend.retryBudget == RetryBudget.Configuration.default)
+        #expect(backend.circuitBreakers.limits == ConcurrencyLimit.Configuration.default)
+        #expect(
+            backend.circuitBreakers.failureRate
+                == (try CircuitBreaker.Configuration(
+                    minimumCalls: 20,
+                    slowCallDuration: 5_000_000_000,
+                    openDuration: 30_000_000_000,
+                    probeRequests: 3
+                ))
+        )
+        #expect(backend.outlierDetection == OutlierDetector.Configuration.default)
+        #expect(config.clusters[1].outlierDetection == nil)
+        #expect(config.clusters.map(\.name) == ["backend", "payments", "staging"])
     }
 
     @Test("full.yaml's TLS and HTTP/2 keys, with paths resolved against its directory")

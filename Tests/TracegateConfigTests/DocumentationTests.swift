@@ -2,6 +2,7 @@
 
 import Foundation
 import Testing
+import TracegateResilience
 
 @testable import TracegateConfig
 
@@ -16,10 +17,17 @@ struct DocumentationTests {
         ("listeners.tls.sni", SNICertificateConfiguration.keys),
         ("routes", RouteConfiguration.keys),
         ("routes.match", RouteConfiguration.matchKeys),
+        ("routes.retry", RetryPolicy.keys),
+        ("routes.retry.backoff", RetryPolicy.backoffKeys),
+        ("routes.mirror", MirrorConfiguration.keys),
         ("clusters", ClusterConfiguration.keys),
         ("clusters.pool", PoolConfiguration.keys),
         ("clusters.tls", UpstreamTLSConfiguration.keys),
         ("clusters.http2", UpstreamHTTP2Configuration.keys),
+        ("clusters.retry_budget", RetryBudget.Configuration.keys),
+        ("clusters.circuit_breakers", CircuitBreakersConfiguration.keys),
+        ("clusters.circuit_breakers.failure_rate", CircuitBreaker.Configuration.keys),
+        ("clusters.outlier_detection", OutlierDetector.Configuration.keys),
         ("limits", LimitsConfiguration.keys),
         ("limits.http2", HTTP2LimitsConfiguration.keys),
         ("timeouts", TimeoutsConfiguration.keys),

@@ -1,7 +1,12 @@
 // ClusterConfiguration+Decoding.swift — reads `clusters[i]`.
 
+import TracegateResilience
+
 extension ClusterConfiguration {
-    static let keys = ["name", "endpoints", "balancing", "connect_timeout", "pool", "protocol", "tls", "http2"]
+    static let keys = [
+        "name", "endpoints", "balancing", "connect_timeout", "pool", "protocol", "tls", "http2", "retry_budget",
+        "circuit_breakers", "outlier_detection",
+    ]
 
     /// Reads one cluster; nil when it is not a mapping or has no name (reported). `h2` and `auto`
     /// get the default `tls` when none is written; whether `tls` and `http2` suit the protocol
@@ -33,6 +38,15 @@ extension ClusterConfiguration {
         }
         if let http2Field = mapping["http2"] {
             cluster.http2 = UpstreamHTTP2Configuration(decoding: http2Field, &diagnostics)
+        }
+        if let value = mapping["retry_budget"].flatMap({ RetryBudget.Configuration.decode($0, &diagnostics) }) {
+            cluster.retryBudget = value
+        }
+        if let value = mapping["circuit_breakers"].flatMap({ CircuitBreakersConfiguration.decode($0, &diagnostics) }) {
+            cluster.circuitBreakers = value
+        }
+        if let field = mapping["outlier_detection"] {
+            cluster.outlierDetection = OutlierDetector.Configuration.decode(field, &diagnostics)
         }
         return name == nil ? nil : Decoded(value: cluster, mapping: mapping)
     }

@@ -1,4 +1,7 @@
-// ClusterConfiguration.swift — an upstream cluster: endpoints, protocol, balancing, connection pool.
+// ClusterConfiguration.swift — an upstream cluster: endpoints, protocol, balancing, connection pool,
+// retry budget, circuit breakers and outlier detection.
+
+import TracegateResilience
 
 /// `clusters[i].balancing` — how a worker picks an endpoint for each attempt.
 public enum Balancing: String, Sendable, Equatable, CaseIterable {
@@ -28,6 +31,15 @@ public struct ClusterConfiguration: Sendable, Equatable {
     public var tls: UpstreamTLSConfiguration?
     /// `http2`. HTTP/2 connection settings; refused for `protocol: http1`.
     public var http2: UpstreamHTTP2Configuration
+    /// `retry_budget`. How many retries the cluster's routes may add, over the requests they
+    /// sent. Default `RetryBudget.Configuration.default` (20% plus 10 per second over 10s);
+    /// the per-second floor is process-wide.
+    public var retryBudget: RetryBudget.Configuration
+    /// `circuit_breakers`. Concurrency thresholds (process-wide) and the optional per-endpoint
+    /// failure-rate breaker.
+    public var circuitBreakers: CircuitBreakersConfiguration
+    /// `outlier_detection`. Ejection of failing endpoints; nil (the default) for none.
+    public var outlierDetection: OutlierDetector.Configuration?
 
     /// A cluster with the defaults for everything but its name and endpoints. Not validated: an
     /// `h2` or `auto` cluster built in code needs its `tls` given explicitly.
@@ -39,7 +51,10 @@ public struct ClusterConfiguration: Sendable, Equatable {
         pool: PoolConfiguration = PoolConfiguration(),
         protocol: UpstreamProtocol = .http1,
         tls: UpstreamTLSConfiguration? = nil,
-        http2: UpstreamHTTP2Configuration = UpstreamHTTP2Configuration()
+        http2: UpstreamHTTP2Configuration = UpstreamHTTP2Configuration(),
+        retryBudget: RetryBudget.Configuration = .default,
+        circuitBreakers: CircuitBreakersConfiguration = CircuitBreakersConfiguration(),
+        outlierDetection: OutlierDetector.Configuration? = nil
     ) {
         self.name = name
         self.endpoints = endpoints
@@ -49,6 +64,9 @@ public struct ClusterConfiguration: Sendable, Equatable {
         self.protocol = `protocol`
         self.tls = tls
         self.http2 = http2
+        self.retryBudget = retryBudget
+        self.circuitBreakers = circuitBreakers
+        self.outlierDetection = outlierDetection
     }
 }
 

@@ -1,7 +1,9 @@
 // RouteConfiguration+Decoding.swift — reads `routes[i]`.
 
+import TracegateResilience
+
 extension RouteConfiguration {
-    static let keys = ["name", "match", "cluster", "timeout"]
+    static let keys = ["name", "match", "cluster", "timeout", "retry", "mirror"]
     static let matchKeys = ["host", "path_prefix"]
 
     /// Reads one route; nil when it is not a mapping or has no cluster (reported).
@@ -27,6 +29,8 @@ extension RouteConfiguration {
         if let value = mapping["timeout"]?.duration(max: .seconds(86_400), &diagnostics) {
             route.timeout = value
         }
+        if let retryField = mapping["retry"] { route.retry = RetryPolicy.decode(retryField, &diagnostics) }
+        if let mirrorField = mapping["mirror"] { route.mirror = MirrorConfiguration.decode(mirrorField, &diagnostics) }
         return cluster == nil ? nil : Decoded(value: route, mapping: mapping)
     }
 }

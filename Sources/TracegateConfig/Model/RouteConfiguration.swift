@@ -1,4 +1,6 @@
-// RouteConfiguration.swift — one route: a match and the cluster that serves it.
+// RouteConfiguration.swift — one route: a match, the cluster that serves it, retries and mirror.
+
+import TracegateResilience
 
 /// `routes[i]` — requests matching `match` go to `cluster`.
 public struct RouteConfiguration: Sendable, Equatable {
@@ -11,13 +13,28 @@ public struct RouteConfiguration: Sendable, Equatable {
     /// `timeout`. How long to wait for the upstream's response head on this route.
     /// Default `timeouts.upstream_response` (30s). 1ns...24h.
     public var timeout: Duration
+    /// `retry`. When and how often a failed attempt is tried again; each try waits at most
+    /// `perTryTimeout`, or `timeout` when that is nil. nil (no `retry:` block) keeps
+    /// `RetryPolicy.connectFailureOnly`: one more attempt after a connect failure only.
+    public var retry: RetryPolicy?
+    /// `mirror`. Shadow traffic to another cluster; nil (the default) mirrors nothing.
+    public var mirror: MirrorConfiguration?
 
     /// A route with the given fields; `timeout` defaults to 30s, the default of
     /// `timeouts.upstream_response`.
-    public init(name: String, match: RouteMatch = RouteMatch(), cluster: String, timeout: Duration = .seconds(30)) {
+    public init(
+        name: String,
+        match: RouteMatch = RouteMatch(),
+        cluster: String,
+        timeout: Duration = .seconds(30),
+        retry: RetryPolicy? = nil,
+        mirror: MirrorConfiguration? = nil
+    ) {
         self.name = name
         self.match = match
         self.cluster = cluster
         self.timeout = timeout
+        self.retry = retry
+        self.mirror = mirror
     }
 }

@@ -1,6 +1,7 @@
 // TracegateConfiguration+Quick.swift — the configuration for `tracegate proxy --listen ... --to ...`.
 
 import Foundation
+import TracegateResilience
 
 extension TracegateConfiguration {
     /// Builds the configuration of quick mode, validated like a file:
@@ -23,12 +24,23 @@ extension TracegateConfiguration {
     ///     serves TLS with every `listeners[].tls` default (HTTP/2 and HTTP/1.1 by ALPN). Both or
     ///     neither.
     ///   - tlsKey: `--tls-key`, the PEM private key of `tlsCertificate`.
-    ///   - upstreamCA: `--to-ca`, a PEM file of CAs trusted for `https` upstreams instead of the
-    ///     system store; only with `https` upstreams.
+    ///   - upstreamCA: `--to-ca`, a PEM file of CAs trusted for `https` upstreams (and an
+    ///     `https` mirror) instead of the system store; only when one of them is `https`.
+    ///   - mirror: `--mirror`, `http://host[:port]`, `https://host[:port]` or `host:port`: adds the
+    ///     cluster `mirror` (`protocol: http1`, TLS for `https`, verified with `--to-ca` when
+    ///     given) and a `mirror:` on the route with every other default. Not one of the `--to`
+    ///     endpoints.
+    ///   - mirrorFraction: `--mirror-fraction`, the share of traces mirrored (0...1, default 1);
+    ///     only with `mirror`.
+    ///   - retries: `--retries`, 0...99: the route's `retry:` gets `max_attempts` N + 1 and the
+    ///     default `retry_on` (0 turns off even the default retry after a connect failure);
+    ///     nil keeps the route without a `retry:` block.
+    ///   - retryBudget: `--retry-budget`, the `quick` cluster's `retry_budget.retry_ratio`.
     /// - Throws: `ConfigErrors` whose key paths name the flags: `--listen`, `--to[i]`, `--admin`,
     ///   `--workers`, `--trust[i]` (zero-based occurrence index), `--tls-cert`, `--tls-key`,
-    ///   `--to-ca`. File flags are checked like file keys (`--tls-key: cannot read "key.pem": No
-    ///   such file or directory`); relative paths are relative to the current directory.
+    ///   `--to-ca`, `--mirror`, `--mirror-fraction`, `--retries`, `--retry-budget`. File flags are
+    ///   checked like file keys (`--tls-key: cannot read "key.pem": No such file or directory`);
+    ///   relative paths are relative to the current directory.
     public static func quick(
         listen: String,
         upstreams: [String],
@@ -37,7 +49,11 @@ extension TracegateConfiguration {
         trust: [String]? = nil,
         tlsCertificate: String? = nil,
         tlsKey: String? = nil,
-        upstreamCA: String? = nil
+        upstreamCA: String? = nil,
+        mirror: String? = nil,
+        mirrorFraction: Double? = nil,
+        retries: Int? = nil,
+        retryBudget: Double? = nil
     ) throws(ConfigErrors) -> TracegateConfiguration {
         var diagnostics = Diagnostics()
         let listenAddress = flagValue("--listen", listen, &diagnostics, parseListen)
@@ -65,7 +81,13 @@ extension TracegateConfiguration {
                 endpoints.append(endpoint)
             }
         }
-        let upstreamTLS = quickUpstreamTLS(scheme: scheme ?? .http, ca: upstreamCA, &diagnostics)
+        let mirrorTarget = mirror.flatMap { quickMirrorTarget($0, upstreams: endpoints, &diagnostics) }
+        let caFile = quickCAFile(
+            upstreamCA,
+            schemes: [scheme ?? .http] + (mirrorTarget.map { [$0.scheme] } ?? []),
+            &diagnostics
+        )
+        let upstreamTLS = scheme == .https ? UpstreamTLSConfiguration(caFile: caFile) : nil
         var adminConfig = AdminConfiguration()
         if let admin, let address = flagValue("--admin", admin, &diagnostics, parseListen) {
             adminConfig.address = address
@@ -79,6 +101,13 @@ extension TracegateConfiguration {
             diagnostics.report(.flag("--workers"), "must be between 0 and 256 (got \(workers))", at: nil)
         }
         let trusted = trust.map { parseTrust($0, &diagnostics) } ?? CIDRBlock.loopback
+        let selector = quickMirrorSelector(mirrorFraction, hasMirror: mirror != nil, &diagnostics)
+        let retryPolicy = retries.flatMap { quickRetryPolicy(retries: $0, &diagnostics) }
+        let budget = retryBudget.flatMap { ratio in
+            quickResilience("--retry-budget", &diagnostics) { () throws(ResilienceConfigError) in
+                try RetryBudget.Configuration(retryRatio: ratio)
+            }
+        }
         guard diagnostics.isEmpty, let listenAddress else { throw ConfigErrors(errors: diagnostics.errors) }
 
         let upstreamProtocol = (scheme ?? .http).upstreamProtocol
@@ -93,19 +122,113 @@ extension TracegateConfiguration {
         if let certificate = listenerTLS?.certificate {
             canonical += " tls-cert=\(certificate.certificateChain) tls-key=\(certificate.privateKey)"
         }
-        if let ca = upstreamTLS?.caFile { canonical += " to-ca=\(ca)" }
+        if let caFile { canonical += " to-ca=\(caFile)" }
+        var route = RouteConfiguration(name: "quick", cluster: "quick", retry: retryPolicy)
+        var clusters = [
+            ClusterConfiguration(name: "quick", endpoints: endpoints, protocol: upstreamProtocol, tls: upstreamTLS)
+        ]
+        if let budget { clusters[0].retryBudget = budget }
+        if let mirrorTarget, let selector {
+            route.mirror = MirrorConfiguration(cluster: "mirror", selector: selector)
+            let tls = mirrorTarget.scheme == .https ? UpstreamTLSConfiguration(caFile: caFile) : nil
+            clusters.append(ClusterConfiguration(name: "mirror", endpoints: [mirrorTarget.endpoint], tls: tls))
+            canonical += " mirror=\(mirrorTarget.scheme)://\(mirrorTarget.endpoint)"
+        }
+        if let mirrorFraction { canonical += " mirror-fraction=\(mirrorFraction)" }
+        if let retries { canonical += " retries=\(retries)" }
+        if let retryBudget { canonical += " retry-budget=\(retryBudget)" }
         return TracegateConfiguration(
             workers: workers ?? 0,
             admin: adminConfig,
             listeners: [
                 ListenerConfiguration(name: "quick", address: listenAddress, trustedCIDRs: trusted, tls: listenerTLS)
             ],
-            routes: [RouteConfiguration(name: "quick", cluster: "quick")],
-            clusters: [
-                ClusterConfiguration(name: "quick", endpoints: endpoints, protocol: upstreamProtocol, tls: upstreamTLS)
-            ],
+            routes: [route],
+            clusters: clusters,
             sourceHash: FNV1a.hex(canonical)
         )
+    }
+
+    /// `--mirror`: an `http` or `https` URL (or `host:port`) that is none of the `--to`
+    /// endpoints. `h2c` is refused: a mirror cluster speaks HTTP/1.1.
+    private static func quickMirrorTarget(
+        _ text: String,
+        upstreams: [SocketAddressSpec],
+        _ diagnostics: inout Diagnostics
+    ) -> (scheme: QuickScheme, endpoint: SocketAddressSpec)? {
+        guard let (scheme, endpoint) = flagValue("--mirror", text, &diagnostics, parseUpstream) else { return nil }
+        if scheme == .h2c {
+            diagnostics.report(
+                .flag("--mirror"),
+                "use http:// or https:// (a mirror cluster speaks HTTP/1.1; got h2c)",
+                at: nil
+            )
+            return nil
+        }
+        if let index = upstreams.firstIndex(of: endpoint) {
+            diagnostics.report(
+                .flag("--mirror"),
+                "\(endpoint) is also an upstream (--to[\(index)]); mirror to a different service",
+                at: nil
+            )
+            return nil
+        }
+        return (scheme, endpoint)
+    }
+
+    /// `--to-ca`'s file when it can be read; an error when no `https` connection would use it.
+    private static func quickCAFile(
+        _ path: String?,
+        schemes: [QuickScheme],
+        _ diagnostics: inout Diagnostics
+    ) -> String? {
+        guard let path else { return nil }
+        guard schemes.contains(.https) else {
+            diagnostics.report(.flag("--to-ca"), "only applies to https upstreams (got \(schemes[0]))", at: nil)
+            return nil
+        }
+        return readableFlagFile("--to-ca", path, &diagnostics)
+    }
+
+    /// `--mirror-fraction` (only with `--mirror`), or every trace when it is absent.
+    private static func quickMirrorSelector(
+        _ fraction: Double?,
+        hasMirror: Bool,
+        _ diagnostics: inout Diagnostics
+    ) -> MirrorSelector? {
+        if fraction != nil, !hasMirror {
+            diagnostics.report(.flag("--mirror-fraction"), "requires --mirror", at: nil)
+            return nil
+        }
+        guard hasMirror else { return nil }
+        return quickResilience("--mirror-fraction", &diagnostics) { () throws(ResilienceConfigError) in
+            try MirrorSelector(fraction: fraction ?? 1)
+        }
+    }
+
+    /// `--retries N`: N retries after the first attempt, on the default conditions.
+    private static func quickRetryPolicy(retries: Int, _ diagnostics: inout Diagnostics) -> RetryPolicy? {
+        guard (0...99).contains(retries) else {
+            diagnostics.report(.flag("--retries"), "must be between 0 and 99 (got \(retries))", at: nil)
+            return nil
+        }
+        return quickResilience("--retries", &diagnostics) { () throws(ResilienceConfigError) in
+            try RetryPolicy(maxAttempts: retries + 1)
+        }
+    }
+
+    /// Runs a resilience initialiser for a flag; its error is reported under the flag's name.
+    private static func quickResilience<T>(
+        _ flag: String,
+        _ diagnostics: inout Diagnostics,
+        _ make: () throws(ResilienceConfigError) -> T
+    ) -> T? {
+        do {
+            return try make()
+        } catch {
+            diagnostics.report(.flag(flag), error.reason, at: nil)
+            return nil
+        }
     }
 
     /// `--tls-cert` and `--tls-key`: both (a TLS listener with the defaults) or neither.
@@ -130,24 +253,6 @@ extension TracegateConfiguration {
             let certificate = CertificateFiles(certificateChain: chain, privateKey: privateKey)
             return ListenerTLSConfiguration(certificate: certificate)
         }
-    }
-
-    /// The cluster's TLS for `scheme`: the defaults (system store, verified, server name from each
-    /// host) for `https`, with `--to-ca` as the CA file; none otherwise, where `--to-ca` is an
-    /// error.
-    private static func quickUpstreamTLS(
-        scheme: QuickScheme,
-        ca: String?,
-        _ diagnostics: inout Diagnostics
-    ) -> UpstreamTLSConfiguration? {
-        let caFile = ca.flatMap { readableFlagFile("--to-ca", $0, &diagnostics) }
-        guard scheme == .https else {
-            if ca != nil {
-                diagnostics.report(.flag("--to-ca"), "only applies to https upstreams (got \(scheme))", at: nil)
-            }
-            return nil
-        }
-        return UpstreamTLSConfiguration(caFile: caFile)
     }
 
     /// A file flag's value when the file can be read; otherwise reports why under the flag.

@@ -27,6 +27,7 @@ enum Validation {
             route.report("cluster", "unknown cluster \"\(route.value.cluster)\"", &diagnostics)
         }
         shadowedRoutes(routes, &diagnostics)
+        mirrorClusters(routes, clusters, &diagnostics)
     }
 
     /// Why address `a` cannot be bound next to `b` (bound by `owner`), or nil when they can
@@ -108,6 +109,38 @@ enum Validation {
             if !upstream.mayUseHTTP2, let http2Field = cluster.mapping["http2"] {
                 http2Field.report(
                     "applies only to HTTP/2 upstreams (protocol h2c, h2 or auto); this cluster's protocol is http1",
+                    &diagnostics
+                )
+            }
+        }
+    }
+
+    /// A route's `mirror.cluster` must name a cluster other than the route's own (a copy to the
+    /// same upstreams doubles their load and compares a service with itself), and that cluster
+    /// must speak HTTP/1.1: the shadow exchange replays the request as HTTP/1.1 text on its own
+    /// connection, which an HTTP/2 (`h2c`, `h2`, `auto`) connection cannot take.
+    private static func mirrorClusters(
+        _ routes: [Decoded<RouteConfiguration>],
+        _ clusters: [Decoded<ClusterConfiguration>],
+        _ diagnostics: inout Diagnostics
+    ) {
+        for route in routes {
+            guard let mirror = route.value.mirror, let mirrorField = route.mapping["mirror"] else { continue }
+            let field = mirrorField.child("cluster") ?? mirrorField
+            guard let cluster = clusters.first(where: { $0.value.name == mirror.cluster })?.value else {
+                let hint = Suggestion.hint(for: mirror.cluster, among: clusters.map(\.value.name))
+                field.report("unknown cluster \"\(mirror.cluster)\"\(hint)", &diagnostics)
+                continue
+            }
+            if cluster.name == route.value.cluster {
+                field.report(
+                    "\"\(cluster.name)\" is the route's own cluster; mirror to a different cluster",
+                    &diagnostics
+                )
+            } else if cluster.protocol != .http1 {
+                field.report(
+                    "cluster \"\(cluster.name)\" has protocol \(cluster.protocol.rawValue); "
+                        + "a mirror cluster must use protocol http1 (with or without tls)",
                     &diagnostics
                 )
             }

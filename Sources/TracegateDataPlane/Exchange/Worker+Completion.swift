@@ -160,6 +160,7 @@ extension Worker {
         let d = table[fd]
         guard d.pointee.kind == .downstream else { return }
         releaseGuards(d)
+        if d.pointee.exchange.mirror.phase != .none { mirrorPrimaryFinished(fd) }  // ended without completing
         if let u = attachedUpstream(d) {
             d.pointee.exchange.upstreamFD = -1
             abandonUpstream(u.pointee.fd)

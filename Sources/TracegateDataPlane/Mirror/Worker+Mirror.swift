@@ -15,6 +15,7 @@ extension Worker {
     func mirrorRouted(_ fd: Int32, route: Int) {
         let d = table[fd]
         guard let policy = snapshot.routes[route].mirror, let edge = d.pointee.exchange.edge, !d.pointee.exchange.wantsUpgrade,
+              d.pointee.exchange.method != .connect,
               policy.selector.shouldMirror(traceIDHigh: edge.traceID.hi, low: edge.traceID.lo),
               policy.mirrors(d.pointee.exchange.method) else { return }
         let slot = mirror.slot(ofRouteSlot: snapshot.routes[route].metricSlot)
@@ -60,8 +61,9 @@ extension Worker {
         let slot = Int(d.pointee.exchange.mirror.routeSlot)
         d.pointee.exchange.mirror.phase = .none
         let route = d.pointee.exchange.routeIndex
-        // A reload between routing and now may have moved or removed the route or its mirror.
-        guard route >= 0 && route < snapshot.routes.count, mirror.slot(ofRouteSlot: snapshot.routes[route].metricSlot) == slot,
+        // A reload between routing and now may have moved or removed the route or its mirror; a
+        // draining worker starts no shadow (it would only be cut at exit).
+        guard !draining, route >= 0 && route < snapshot.routes.count, mirror.slot(ofRouteSlot: snapshot.routes[route].metricSlot) == slot,
               let policy = snapshot.routes[route].mirror, policy.clusterIndex >= 0 && policy.clusterIndex < snapshot.clusters.count,
               policy.clusterIndex < mirror.pools.clusterPools.count, !mirror.pools.clusterPools[policy.clusterIndex].isEmpty,
               let edge = d.pointee.exchange.edge else {

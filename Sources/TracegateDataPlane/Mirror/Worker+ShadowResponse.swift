@@ -2,17 +2,43 @@
 import TracegateHTTP
 
 extension Worker {
+    /// Response bytes one shadow may read per call of `driveShadow`.
+    static let shadowReadShare = 256 * 1024
+
+    /// Resumes the shadows that used up their share in this loop iteration (still the same
+    /// exchange on the same connection).
+    func resumeShadows() {
+        let queued = mirror.resumeQueue
+        mirror.resumeQueue.removeAll(keepingCapacity: true)
+        for entry in queued {
+            let u = table[entry.fd]
+            guard u.pointee.kind == .upstream, u.pointee.role == .shadow, u.pointee.generation == entry.generation,
+                  u.pointee.shadow.serial == entry.serial else { continue }
+            driveShadow(entry.fd)
+        }
+    }
+
     /// Moves everything that can move for the shadow exchange on `ufd`: the request copy out,
     /// response bytes in, the head parsed, the body validated (and hashed when bodies are
     /// compared) and discarded, until nothing can or the exchange is over.
     ///
     /// Only the shadow's own slot is touched: whatever the shadow does, the primary's exchange
     /// sees nothing of it until the comparison.
+    ///
+    /// A shadow gets at most `shadowReadShare` bytes per call: one sending a large body fast would
+    /// otherwise keep the loop from every primary on the worker. Past its share, with bytes still
+    /// readable, it is queued and resumed at the end of the loop iteration (edge-triggered epoll
+    /// would not report those bytes again).
     func driveShadow(_ ufd: Int32) {
         let u = table[ufd]
         var progress = true
+        var read = 0
         while progress {
             guard u.pointee.kind == .upstream, u.pointee.upstreamPhase == .active, u.pointee.shadow.serial != 0 else { return }
+            if read >= Worker.shadowReadShare && u.pointee.canRead {
+                mirror.resumeQueue.append((ufd, u.pointee.generation, u.pointee.shadow.serial))
+                return
+            }
             progress = false
             if u.pointee.canWrite && u.pointee.outBuf.readableBytes > 0 {
                 switch transportWrite(u, u.pointee.outBuf.readable, UnsafeRawBufferPointer(start: nil, count: 0)) {
@@ -34,6 +60,7 @@ extension Worker {
                 case .bytes(let n):
                     u.pointee.inBuf.moveWriterIndex(by: n)
                     noteRead(u, n, of: room.count)
+                    read += n
                     progress = true
                 case .wouldBlock:
                     u.pointee.canRead = false

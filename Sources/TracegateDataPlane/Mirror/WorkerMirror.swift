@@ -16,6 +16,9 @@ struct WorkerMirror {
     var serial: UInt64 = 0
     /// Parse target for shadow response heads (the pump's is never borrowed).
     var responseHead = ResponseHead()
+    /// Shadow connections that used up their share of one loop iteration with bytes still to
+    /// read, resumed at the end of the iteration (slot, generation, serial).
+    var resumeQueue: [(fd: Int32, generation: UInt32, serial: UInt64)] = []
     let metrics: MirrorMetrics
 
     init(gauges: WorkerMetrics, metrics: MirrorMetrics, snapshot: RuntimeSnapshot) {

@@ -138,6 +138,7 @@ final class Worker {
             fireTimers()
             if waitingExchanges > 0 { resumeWaiters() }
             if nextGuardTick > 0 && now >= nextGuardTick { tickGuards() }
+            if !mirror.resumeQueue.isEmpty { resumeShadows() }
             if !flushQueue.isEmpty { flushQueuedH2() }
             if draining { checkDrain() }
         }

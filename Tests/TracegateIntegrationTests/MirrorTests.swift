@@ -245,6 +245,31 @@ extension Integration {
             #expect(metrics.value("tracegate_mirror_requests_total", "route=\"api\",outcome=\"dropped_in_flight\"") == 0)
         }
 
+        @Test func aReloadChangesWhatIsMirroredAndKeepsTheCounts() throws {
+            let s = try Setup(mirror: "fraction: 0")
+            defer { s.stop() }
+            let get = { (path: String) throws -> Int in try Curl.get("http://127.0.0.1:\(s.port)\(path)").status }
+            #expect(try get("/before") == 200)
+            #expect(try s.proxy.reload(config: Self.config(primary: s.primary.address, shadow: s.shadow.address, mirror: "fraction: 1"))?
+                .contains("\"reloaded\"") == true)
+            usleep(100_000)  // the workers take the snapshot on their next wake-up
+            #expect(try get("/mirrored") == 200)
+            #expect(s.shadow.waitForRequests(count: 1))
+            let unmirrored = Self.config(primary: s.primary.address, shadow: s.shadow.address)
+                .replacingOccurrences(of: ", mirror: { cluster: shadow }", with: "")
+            #expect(!unmirrored.contains("mirror"))
+            #expect(try s.proxy.reload(config: unmirrored)?.contains("\"reloaded\"") == true)
+            usleep(100_000)
+            #expect(try get("/after") == 200)
+            #expect(s.primary.waitForRequests(count: 3))
+            Thread.sleep(forTimeInterval: 0.3)
+            #expect(s.shadow.requests.map(\.target) == ["/mirrored"])
+            let metrics = try Admin.metrics(s.proxy)
+            #expect(metrics.value("tracegate_mirror_requests_total", "route=\"api\",outcome=\"sent\"") == 1,
+                    "the route's series outlives its mirror")
+            #expect(try Self.mirrorState(s.proxy) == nil, "no mirror section for a route that no longer mirrors")
+        }
+
         // MARK: - Limits
 
         @Test func aFullGateDropsAndCountsWhileHungShadowsRunOnAfterTheirClientsLeave() throws {

@@ -217,6 +217,26 @@ extension Integration {
                     "both copies came over TLS, on one connection kept alive")
         }
 
+        @Test func quickModeMirrorsToStagingInOneCommand() throws {
+            let primary = try UpstreamFixture.start { _ in .text("production") }
+            defer { primary.stop() }
+            let staging = try UpstreamFixture.start { _ in .text("staging") }
+            defer { staging.stop() }
+            let proxy = try ProxyProcess.start(config: "", arguments: [
+                "proxy", "--listen", "127.0.0.1:0", "--to", "http://\(primary.address)", "--mirror", "http://\(staging.address)",
+                "--admin", "127.0.0.1:0", "--workers", "1",
+            ])
+            defer { proxy.stop() }
+            let result = try Curl.request(url: "http://127.0.0.1:\(try proxy.port("quick"))/quick", method: "POST",
+                                          body: Data("to staging too".utf8))
+            #expect(result.status == 200 && String(decoding: result.body, as: UTF8.self) == "production")
+            #expect(staging.waitForRequests(count: 1))
+            let copy = try #require(staging.requests.first)
+            #expect(copy.method == "POST" && copy.target == "/quick" && copy.bodyText == "to staging too")
+            #expect(copy.header("X-Tracegate-Shadow") == "1")
+            #expect(copy.header("Host") == "127.0.0.1:\(try proxy.port("quick"))-shadow")
+        }
+
         // MARK: - Selection
 
         @Test func halfTheTracesAreMirroredAndExactlyTheOnesMirrorSelectorPicks() throws {
@@ -335,6 +355,31 @@ extension Integration {
             #expect(s.shadow.requests.map(\.target) == ["/small"], "only the request within max_body was mirrored")
             #expect(metrics.value("tracegate_mirror_requests_total", "route=\"api\",outcome=\"skipped_body\"") == 2)
             #expect(metrics.value("tracegate_mirror_requests_total", "route=\"api\",outcome=\"sent\"") == 1)
+        }
+
+        /// How a misbehaving shadow's exchange is counted; the client sees none of it.
+        static let failures: [(name: String, response: FixtureResponse, outcome: String)] = [
+            ("reset before the head", .reset, "reset"),
+            ("closed mid-body", FixtureResponse.text("truncated body").with { $0.closeAfterBytes = 4 }, "reset"),
+            ("garbage instead of a head", .raw("NOT HTTP AT ALL\r\n\r\n"), "malformed_response"),
+        ]
+
+        @Test(arguments: 0..<3)
+        func aMisbehavingShadowIsCountedAndNeverSeen(_ i: Int) throws {
+            let failure = Self.failures[i]
+            let s = try Setup(shadow: { _ in failure.response })
+            defer { s.stop() }
+            let result = try Curl.get("http://127.0.0.1:\(s.port)/misbehave")
+            #expect(result.status == 200 && String(decoding: result.body, as: UTF8.self) == "from primary", "\(failure.name)")
+            let metrics = try Admin.metrics(s.proxy) {
+                $0.value("tracegate_mirror_responses_total", "route=\"api\",outcome=\"\(failure.outcome)\"") == 1
+            }
+            #expect(metrics.value("tracegate_mirror_responses_total", "route=\"api\",outcome=\"\(failure.outcome)\"") == 1,
+                    "\(failure.name)")
+            #expect(metrics.value("tracegate_mirror_diff_total", "route=\"api\",kind=\"skipped_mirror_failed\"") == 1)
+            #expect(metrics.value("tracegate_mirror_in_flight", "route=\"api\"") == 0)
+            #expect(metrics.value("tracegate_upstream_attempts_total", "cluster=\"shadow\",outcome=\"\(failure.outcome)\"") == nil,
+                    "shadow exchanges are not upstream attempts")
         }
 
         // MARK: - Comparison

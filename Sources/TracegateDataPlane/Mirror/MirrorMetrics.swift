@@ -51,7 +51,8 @@ public final class MirrorMetrics: @unchecked Sendable {
     // Safety: written only by the owning worker thread; read by others with relaxed or acquire loads.
     private let routes: UnsafeMutablePointer<UInt64>
     private let cells: UnsafeMutablePointer<UInt64>
-    /// Mismatches recorded so far (the next cell is `recorded % recentCapacity`).
+    /// Mismatches recorded so far (the next cell is `recorded % recentCapacity`); the writer's
+    /// own cursor: readers order cells by the count stored in each.
     private let recorded: UnsafeMutablePointer<UInt64>
     private let mapping: UnsafeMutableRawPointer
     private let mappedBytes: Int
@@ -121,7 +122,7 @@ public final class MirrorMetrics: @unchecked Sendable {
         tg_store_relaxed(cell + 4, m.packed)
         tg_store_relaxed(cell + 5, m.wallNanos)
         tg_store_release(cell, odd &+ 1)
-        tg_store_release(recorded, n &+ 1)
+        recorded.pointee = n &+ 1
     }
 
     // MARK: Readers (any thread)

@@ -16,6 +16,7 @@ extension Worker {
             releaseUpstream(u.pointee.fd, reusable: reusable)
         }
         endAttempt(fd, .response)
+        extendLastAttempt(fd)
         countStatus(x.status)
         exchangeCompleted(fd)
         d.pointee.requestsServed += 1

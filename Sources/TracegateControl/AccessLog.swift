@@ -55,6 +55,7 @@ final class AccessLog: Sendable {
         for ring in dataPlane.rings {
             index.withBatch { add in
                 ring.drain { record in
+                    if record.shadow { spanSink?.consumeShadow(record); return }  // a span, not a request
                     add(record)
                     spanSink?.consume(record)
                     guard enabled else { return }

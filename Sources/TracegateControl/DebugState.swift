@@ -11,12 +11,15 @@ enum DebugState {
     static func render(state: ControlState, dataPlane: DataPlane) -> String {
         let snapshot = state.snapshot
         let clusters = snapshot?.clusters ?? []
+        let mismatches = dataPlane.recentMirrorMismatches()
         let routes: [[String: Any]] = (snapshot?.routes ?? []).map { route in
-            [
+            var entry: [String: Any] = [
                 "name": route.name,
                 "cluster": route.clusterIndex < clusters.count ? clusters[route.clusterIndex].name : "",
                 "requests_total": routeRequests(dataPlane, slot: route.metricSlot),
             ]
+            entry["mirror"] = mirrorSection(route, clusters: clusters, dataPlane: dataPlane, mismatches: mismatches)
+            return entry
         }
         var inFlight: UInt64 = 0
         let clusterObjects: [[String: Any]] = clusters.map { cluster in

@@ -24,6 +24,7 @@ enum MetricsExposition {
         renderRoutes(report, into: &w)
         renderUpstreams(report, into: &w)
         renderResilience(report, into: &w)
+        renderMirror(report.mirror, into: &w)
         renderSpans(report.spans, into: &w)
         return w.finish()
     }

@@ -41,6 +41,7 @@ extension MetricsReport {
                                              pool: dataPlane.pool(slot: slot), guards: EndpointGuardFigures.collect(dataPlane, slot: slot)))
         }
         report.spans = spans
+        report.mirror = MirrorReport.collect(dataPlane: dataPlane, snapshot: snapshot)
         return report
     }
 

@@ -51,6 +51,7 @@ struct MetricsReport {
     var endpoints: [Endpoint] = []
     /// nil until a span exporter reports.
     var spans: SpanExportStats?
+    var mirror = MirrorReport()
 
     func counter(_ name: WorkerCounters.Name) -> UInt64 { counters[name] ?? 0 }
 }

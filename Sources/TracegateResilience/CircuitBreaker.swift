@@ -54,6 +54,17 @@ public struct CircuitBreaker {
         }
     }
 
+    /// Whether ``admit(now:)`` would admit a call now, without taking a permit: closed, open past
+    /// its period (the next call is the first probe), or half-open with probes left. The data
+    /// plane asks before it spends a retry on a cluster whose every breaker refuses.
+    public func wouldAdmit(now: UInt64) -> Bool {
+        switch state {
+        case .closed: true
+        case .open: now >= openUntil
+        case .halfOpen: probesAdmitted < configuration.probeRequests
+        }
+    }
+
     /// Records how an admitted call went.
     ///
     /// - Parameters:

@@ -119,6 +119,28 @@ import Testing
         #expect(breaker.state == .halfOpen)
     }
 
+    /// `wouldAdmit` answers what `admit` would, in every state, without taking a permit.
+    @Test func wouldAdmitPredictsAdmitWithoutTakingAPermit() {
+        var clock = ManualClock()
+        var closed = CircuitBreaker(configuration: configuration)
+        #expect(closed.wouldAdmit(now: clock.now))
+        var breaker = openBreaker(now: clock.now)
+        #expect(!breaker.wouldAdmit(now: clock.now))
+        clock.advance(by: sec)
+        #expect(breaker.wouldAdmit(now: clock.now))
+        #expect(breaker.state == .open, "asking changes nothing")
+        for _ in 0..<2 {
+            #expect(breaker.wouldAdmit(now: clock.now))
+            guard case .admitted = breaker.admit(now: clock.now) else {
+                Issue.record("expected a probe")
+                return
+            }
+        }
+        #expect(!breaker.wouldAdmit(now: clock.now), "both probes are out")
+        #expect(breaker.admit(now: clock.now) == .rejected)
+        _ = closed.admit(now: clock.now)
+    }
+
     @Test func halfOpenAdmitsOnlyTheProbesAndClosesWhenAllSucceed() {
         var clock = ManualClock()
         var breaker = openBreaker(now: clock.now)

@@ -1,7 +1,6 @@
 // SpanBuilder: a finished request's record as its SERVER span and one CLIENT span per attempt.
 import TracegateContext
 import TracegateDataPlane
-import TracegateResilience
 import TracegateTelemetry
 
 /// Writes a `RequestRecord` as OpenTelemetry spans named and attributed per the stable HTTP
@@ -75,10 +74,10 @@ struct SpanBuilder {
                 }
                 if r.sessionStart { s.event("session.start", timeUnixNanos: header.endUnixNanos) }
                 // A failure that matched retry_on but went to the client as it was: say why.
-                if let reason = r.retryGiveUp {
-                    s.event("tracegate.retry_given_up", timeUnixNanos: header.endUnixNanos, key: "tracegate.retry.reason", value: reason.label)
-                } else if r.retriesCappedByThreshold {
-                    s.event("tracegate.retry_given_up", timeUnixNanos: header.endUnixNanos, key: "tracegate.retry.reason", value: "max_retries")
+                let giveUp = Int(r.retryGiveUp) - 1
+                if giveUp >= 0 && giveUp < ResilienceMetrics.giveUpLabels.count {
+                    s.event("tracegate.retry_given_up", timeUnixNanos: header.endUnixNanos, key: "tracegate.retry.reason",
+                            value: ResilienceMetrics.giveUpLabels[giveUp])
                 }
                 if r.hasLink {
                     s.link(traceID: r.linkTraceID, spanID: r.linkSpanID, sampled: r.linkSampled,

@@ -149,6 +149,7 @@ extension Worker {
         d.pointee.exchange.attemptTimeoutNanos = retry.perTryTimeout ?? snapshot.routes[route].responseTimeoutNanos
         d.pointee.exchange.deadlineNanos = retry.timeout.map { d.pointee.exchange.startNanos &+ $0 } ?? 0
         d.pointee.exchange.hasIdempotencyKey = requestHead.firstIndex(of: .idempotencyKey) != nil
+        if snapshot.routes[route].mirror != nil { mirrorRouted(fd, route: route) }
         attachUpstream(fd)
     }
 

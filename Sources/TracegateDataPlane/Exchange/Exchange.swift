@@ -76,8 +76,6 @@ struct Exchange {
     var retryScheduled = false
     /// The request carries `Idempotency-Key`, which makes a non-idempotent method safe to retry.
     var hasIdempotencyKey = false
-    /// Why the last failed attempt was not retried (nil: retried, or nothing to retry).
-    var giveUp: GiveUpReason? = nil
     /// Metric slots (`WorkerMetrics`) of the route, its cluster and the current attempt's endpoint,
     /// copied when they are chosen for the same reason; -1 while unknown.
     var routeSlot: Int32 = -1
@@ -112,6 +110,9 @@ struct Exchange {
     var closeAfterResponse = false
     /// Set when Tracegate answered with its own error response.
     var errorCode: ProxyError? = nil
+
+    /// The shadow copy of this request, when its route mirrors it.
+    var mirror = MirrorLink()
 
     var isRequestComplete: Bool { requestTracker.isComplete && requestSent == requestScanned }
 }

@@ -73,6 +73,16 @@ extension Worker {
         d.pointee.exchange.member = -1
     }
 
+    /// A response whose head closed its attempt early (`retryOnStatus` ends the attempt before it
+    /// decides, and then gave up) ends with the exchange: its span covers the body too.
+    func extendLastAttempt(_ fd: Int32) {
+        let d = table[fd]
+        let n = d.pointee.record.attemptLog.count
+        guard d.pointee.exchange.member < 0, n > 0, n == d.pointee.exchange.attempts,
+              d.pointee.record.attemptLog[n - 1].outcome == .response else { return }
+        d.pointee.record.attemptLog[n - 1].endOffsetNanos = now &- d.pointee.exchange.startNanos
+    }
+
     /// The policy modules' view of an attempt's end; nil when it says nothing about the endpoint.
     static func guardOutcome(_ outcome: AttemptOutcome, status: UInt16) -> TracegateResilience.AttemptOutcome? {
         switch outcome {

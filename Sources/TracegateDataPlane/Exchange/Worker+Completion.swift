@@ -16,6 +16,7 @@ extension Worker {
             releaseUpstream(u.pointee.fd, reusable: reusable)
         }
         endAttempt(fd, .response)
+        extendLastAttempt(fd)
         countStatus(x.status)
         exchangeCompleted(fd)
         d.pointee.requestsServed += 1
@@ -160,6 +161,7 @@ extension Worker {
         let d = table[fd]
         guard d.pointee.kind == .downstream else { return }
         releaseGuards(d)
+        if d.pointee.exchange.mirror.phase != .none { mirrorPrimaryFinished(fd) }  // ended without completing
         if let u = attachedUpstream(d) {
             d.pointee.exchange.upstreamFD = -1
             abandonUpstream(u.pointee.fd)

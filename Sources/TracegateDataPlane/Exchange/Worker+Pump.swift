@@ -20,6 +20,19 @@ extension Worker {
             progress = false
             let u = attachedUpstream(d)
 
+            // 0. The request is all in but the client hung up: notice it now, not when the
+            // upstream answers (nginx's broken-connection check), so a client that gives up frees
+            // its upstream connection, its queue place and its thresholds at once, whether the
+            // exchange is connecting, waiting in the pending queue, backing off or waiting for the head.
+            if d.pointee.peerHungUp && d.pointee.canRead && !d.pointee.isStream && d.pointee.exchange.requestTracker.isComplete
+                && !d.pointee.exchange.responseStarted {
+                switch checkClientGone(fd) {
+                case .progress: progress = true
+                case .stalled: break
+                case .finished: return
+                }
+            }
+
             if let u, u.pointee.upstreamPhase == .active {
                 // 1. Request body from the client.
                 if !d.pointee.exchange.requestTracker.isComplete && d.pointee.canRead {
@@ -47,6 +60,7 @@ extension Worker {
                         d.pointee.exchange.requestSent += n - h
                         if n < first.count + body.count { u.pointee.canWrite = false }
                         if d.pointee.isStream { streamForwarded(fd, bodyBytes: n - h) }
+                        if d.pointee.exchange.mirror.phase == .waiting { mirrorRequestSent(fd) }
                         progress = true
                     case .wouldBlock:
                         u.pointee.canWrite = false
@@ -128,19 +142,23 @@ extension Worker {
         return .finished
     }
 
-    /// Reads request body bytes into the downstream buffer, making room by dropping bytes already
-    /// sent upstream (after which the request can no longer be replayed).
+    /// Reads request body bytes into the downstream buffer. The request stays whole in the buffer
+    /// (so it can be replayed by a retry) until the buffer holds the stream window (64 KiB, the
+    /// replay buffer); only then is room made by dropping bytes already sent upstream, after which
+    /// the request can no longer be replayed.
     private func readRequestBody(_ fd: Int32) -> PumpStep {
         let d = table[fd]
         if d.pointee.inBuf.writableBytes == 0 {
-            let sent = d.pointee.exchange.requestSent
-            if sent > 0 {
-                d.pointee.inBuf.moveReaderIndex(by: sent)
-                d.pointee.exchange.requestScanned -= sent
-                d.pointee.exchange.requestSent = 0
-                d.pointee.exchange.replayable = false
+            if d.pointee.inBuf.readableBytes >= Worker.streamWindow {
+                let sent = d.pointee.exchange.requestSent
+                if sent > 0 {
+                    d.pointee.inBuf.moveReaderIndex(by: sent)
+                    d.pointee.exchange.requestScanned -= sent
+                    d.pointee.exchange.requestSent = 0
+                    d.pointee.exchange.replayable = false
+                }
+                if d.pointee.inBuf.readableBytes >= Worker.streamWindow { return .stalled }
             }
-            if d.pointee.inBuf.readableBytes >= Worker.streamWindow { return .stalled }
             d.pointee.inBuf.reserve(minimumWritable: Worker.readChunk)
         }
         let room = d.pointee.inBuf.writable
@@ -149,6 +167,29 @@ extension Worker {
             d.pointee.inBuf.moveWriterIndex(by: n)
             counters.add(.bytesIn, UInt64(n))
             noteRead(d, n, of: room.count)
+            return .progress
+        case .wouldBlock:
+            d.pointee.canRead = false
+            return .stalled
+        case .eof, .error:
+            return clientWentAway(fd)
+        }
+    }
+
+    /// Reads what follows a complete request after the peer signalled a hang-up: end of stream
+    /// means the client went away (499); bytes are a pipelined next request, kept in the buffer.
+    /// Waits (canRead cleared) once the buffer holds a stream window.
+    private func checkClientGone(_ fd: Int32) -> PumpStep {
+        let d = table[fd]
+        if d.pointee.inBuf.readableBytes >= Worker.streamWindow {
+            d.pointee.canRead = false
+            return .stalled
+        }
+        d.pointee.inBuf.reserve(minimumWritable: Worker.readChunk)
+        switch transportRead(d, into: d.pointee.inBuf.writable) {
+        case .bytes(let n):
+            d.pointee.inBuf.moveWriterIndex(by: n)
+            counters.add(.bytesIn, UInt64(n))
             return .progress
         case .wouldBlock:
             d.pointee.canRead = false
@@ -227,7 +268,10 @@ extension Worker {
         if !d.pointee.exchange.responseTracker.isComplete && scanned < available {
             let fresh = UnsafeRawBufferPointer(rebasing: u.pointee.inBuf.readable[scanned...])
             do {
-                let n = try d.pointee.exchange.responseTracker.consume(fresh)
+                // Only an exchange whose shadow compares bodies hashes its payload on the way.
+                let n = d.pointee.exchange.mirror.digesting
+                    ? try d.pointee.exchange.responseTracker.consume(fresh) { d.pointee.exchange.mirror.digest.update($0) }
+                    : try d.pointee.exchange.responseTracker.consume(fresh)
                 d.pointee.exchange.responseScanned += n
             } catch {
                 counters.add(.upstreamResets)
@@ -263,6 +307,7 @@ extension Worker {
             do {
                 let n = try d.pointee.exchange.responseTracker.consume(u.pointee.inBuf.readable) { payload in
                     d.pointee.outBuf.append(payload)
+                    if d.pointee.exchange.mirror.digesting { d.pointee.exchange.mirror.digest.update(payload) }
                 } trailer: { raw in
                     if d.pointee.isStream { self.streamTrailers[fd, default: []].append(contentsOf: raw) }
                 }

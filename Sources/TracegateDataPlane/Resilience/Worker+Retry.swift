@@ -37,10 +37,10 @@ extension Worker {
         let policy = snapshot.routes[route].retry
         guard policy.retryOn.matches(outcome, statuses: policy.retriableStatusCodes) else { return false }
         let retryAfter = retryAfterNanos(u)
-        guard let delay = retryDelay(fd, after: outcome, retryAfter: retryAfter) else { return false }
-        d.pointee.exchange.status = status
+        // The attempt ends here either way, and its breaker must see this answer before the
+        // decision asks whether any endpoint would still take a retry.
         endAttempt(fd, .response, status: UInt16(truncatingIfNeeded: status))
-        d.pointee.exchange.status = 0
+        guard let delay = retryDelay(fd, after: outcome, retryAfter: retryAfter) else { return false }
         d.pointee.exchange.upstreamFD = -1
         abandonUpstream(u.pointee.fd)
         scheduleRetry(fd, after: delay, cause: .status)
@@ -60,12 +60,17 @@ extension Worker {
         let policy = snapshot.routes[route].retry
         guard policy.retryOn.matches(outcome, statuses: policy.retriableStatusCodes) else { return nil }
         let slot = Int(x.clusterSlot)
-        if x.attempts < policy.maxAttempts && guards[c].limits.remaining(.retries) <= 0 {
-            d.pointee.exchange.giveUp = nil
-            resilience.countOverloaded(cluster: slot, .retries)
-            resilience.countGiveUp(cluster: slot, nil)
-            d.pointee.record.retriesCappedByThreshold = true
-            return nil
+        if x.attempts < policy.maxAttempts {
+            // Checked before the policy, which would spend a budget token on a retry that cannot be made.
+            if guards[c].limits.remaining(.retries) <= 0 {
+                resilience.countOverloaded(cluster: slot, .retries)
+                giveUp(d, index: ResilienceMetrics.maxRetriesIndex)
+                return nil
+            }
+            if !guards[c].breakers.isEmpty && !guards[c].breakers.contains(where: { $0.wouldAdmit(now: now) }) {
+                giveUp(d, index: ResilienceMetrics.circuitOpenIndex)
+                return nil
+            }
         }
         let facts = RequestFacts(idempotentMethod: x.method.isIdempotent, hasIdempotencyKey: x.hasIdempotencyKey,
                                  bodyReplayable: x.replayable)
@@ -73,15 +78,19 @@ extension Worker {
                                      now: now, retryAfter: retryAfter, budget: &guards[c].budget, random: &random)
         switch decision {
         case .giveUp(let reason):
-            d.pointee.exchange.giveUp = reason
-            d.pointee.record.retryGiveUp = reason
-            resilience.countGiveUp(cluster: slot, reason)
+            giveUp(d, index: ResilienceMetrics.giveUpIndex(reason))
             return nil
         case .retry(let delay):
             _ = guards[c].limits.tryAcquire(.retries)
             d.pointee.exchange.holdsRetry = true
             return delay
         }
+    }
+
+    /// Records why a retry was not made: counted, and kept for the SERVER span's event.
+    private func giveUp(_ d: UnsafeMutablePointer<Connection>, index: Int) {
+        resilience.countGiveUp(cluster: Int(d.pointee.exchange.clusterSlot), index: index)
+        d.pointee.record.retryGiveUp = UInt8(truncatingIfNeeded: index + 1)
     }
 
     /// Rewinds the request so the next attempt sends it again from its first byte, and starts
@@ -92,8 +101,7 @@ extension Worker {
         d.pointee.exchange.upstreamHeadSent = 0
         d.pointee.exchange.requestSent = d.pointee.exchange.headLength
         d.pointee.exchange.responseScanned = 0
-        d.pointee.exchange.giveUp = nil
-        d.pointee.record.retryGiveUp = nil
+        d.pointee.record.retryGiveUp = 0
         // The wheel's tick is 10 ms: a shorter wait is not worth a trip through the loop.
         if delay < Worker.immediateRetryNanos {
             attachUpstream(fd)

@@ -1,7 +1,6 @@
 // RequestRecord: one finished exchange as plain values, for the access log and request ring.
 import TracegateContext
 import TracegateHTTP
-import TracegateResilience
 
 /// What the control side needs to log and index a finished request. A trivial value written
 /// once by the worker into its ring; no references, so it crosses threads by copy.
@@ -51,10 +50,13 @@ public struct RequestRecord: Sendable {
     /// The upstream attempts, in order (CLIENT spans); the last one is the access log's
     /// `upstream` and `upstream_ms`.
     public var attemptLog = AttemptLog()
-    /// Why the last failed attempt was not retried (a span event on the SERVER span).
-    public var retryGiveUp: GiveUpReason? = nil
-    /// A retry was refused because the cluster's `max_retries` was full.
-    public var retriesCappedByThreshold = false
+    /// Why the last failed attempt was not retried, as 1 + its index in
+    /// `ResilienceMetrics.giveUpLabels` (0: it was retried, or nothing matched `retry_on`); a span
+    /// event on the SERVER span. An index, not an optional enum, so a zero-filled record is "none".
+    public var retryGiveUp: UInt8 = 0
+    /// A mirrored copy's CLIENT span (`tracegate.shadow`), not a client request: the drain turns it
+    /// into a span only (no access-log line, no request index entry).
+    public var shadow = false
 
     public init() {}
 

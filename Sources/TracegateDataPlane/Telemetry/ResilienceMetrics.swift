@@ -27,13 +27,22 @@ public final class ResilienceMetrics: @unchecked Sendable {
     }
 
     /// Every reason a failed attempt was not retried: the policy's reasons (the first,
-    /// "not a retriable outcome", is never counted: it is every success) and `max_retries`.
-    public static let giveUpLabels: [String] = GiveUpReason.allCases.map(\.label) + ["max_retries"]
+    /// "not a retriable outcome", is never counted: it is every success), then the two the data
+    /// plane adds: `max_retries` (the threshold was full) and `circuit_open` (every endpoint's
+    /// breaker refuses, so a retry could only end in Tracegate's own 503).
+    public static let giveUpLabels: [String] = GiveUpReason.allCases.map(\.label) + ["max_retries", "circuit_open"]
+    public static let maxRetriesIndex = GiveUpReason.allCases.count
+    public static let circuitOpenIndex = GiveUpReason.allCases.count + 1
+
+    /// The `giveUpLabels` position of a policy reason.
+    public static func giveUpIndex(_ reason: GiveUpReason) -> Int {
+        GiveUpReason.allCases.firstIndex(of: reason) ?? 0
+    }
 
     enum Layout {
         static var retries: Int { 0 }
         static var givenUp: Int { 4 }
-        static var overloaded: Int { givenUp + GiveUpReason.allCases.count + 1 }
+        static var overloaded: Int { givenUp + GiveUpReason.allCases.count + 2 }
         static var budget: Int { overloaded + 4 }
         static var pending: Int { budget + 1 }
         static var retriesActive: Int { pending + 1 }
@@ -76,20 +85,16 @@ public final class ResilienceMetrics: @unchecked Sendable {
         slot >= 0 && slot < endpointCapacity ? endpoints + slot * Layout.endpointStride : nil
     }
 
-    private static func giveUpIndex(_ reason: GiveUpReason?) -> Int {
-        guard let reason else { return GiveUpReason.allCases.count }  // max_retries
-        return GiveUpReason.allCases.firstIndex(of: reason) ?? 0
-    }
-
     // MARK: Writing (the owning worker)
 
     func countRetry(cluster slot: Int, _ cause: RetryCause) {
         if let b = cluster(slot) { WorkerMetrics.bump(b + Layout.retries + cause.rawValue) }
     }
 
-    /// Counts a retry given up; nil counts `max_retries`.
-    func countGiveUp(cluster slot: Int, _ reason: GiveUpReason?) {
-        if let b = cluster(slot) { WorkerMetrics.bump(b + Layout.givenUp + Self.giveUpIndex(reason)) }
+    /// Counts a retry given up, by its `giveUpLabels` position.
+    func countGiveUp(cluster slot: Int, index: Int) {
+        guard index >= 0 && index < Self.giveUpLabels.count, let b = cluster(slot) else { return }
+        WorkerMetrics.bump(b + Layout.givenUp + index)
     }
 
     func countOverloaded(cluster slot: Int, _ resource: ConcurrencyResource) {

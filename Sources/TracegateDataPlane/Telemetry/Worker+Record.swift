@@ -23,6 +23,8 @@ extension Worker {
         let listener = d.pointee.listenerIndex
         d.pointee.record.listenerPort = listener < listenerPorts.count ? listenerPorts[listener] : 0
         d.pointee.record.attemptLog.removeAll()
+        // Slots start as zero pages, where an optional enum reads as its first case: set both.
+        d.pointee.record.retryGiveUp = 0
     }
 
     /// Publishes the finished exchange's record to the control side (dropped and counted when the
@@ -89,6 +91,7 @@ extension Worker {
             r.sessionID.set(session)
         }
         if !pushed { counters.add(.accessLogDropped) }
+        if x.mirror.phase != .none { mirrorPrimaryFinished(fd) }
         countRouteMetrics(x, totalNanos: now &- x.startNanos)
         d.pointee.record.attemptLog.removeAll()
         if let e = x.edge, e.debug.isHonoured { publishDebug(fd, spanID: e.serverSpanID.rawValue) }

@@ -241,6 +241,7 @@ extension Worker {
     func closeUpstream(_ ufd: Int32, failing kind: ProxyError.Kind = .upstreamReset) {
         let u = table[ufd]
         guard u.pointee.kind == .upstream else { return }
+        if u.pointee.role == .shadow { closeShadow(ufd); return }
         if u.pointee.isStream {
             releaseUpstreamStream(ufd)
             return

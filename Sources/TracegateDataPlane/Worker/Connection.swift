@@ -101,6 +101,9 @@ struct Connection {
     var downstreamGeneration: UInt32 = 0
     /// Number of exchanges this upstream connection has completed (0 = fresh).
     var exchangesServed: Int = 0
+    /// Primary traffic, or a shadow connection driven by the mirror code (`ShadowExchange`).
+    var role = Role.primary
+    var shadow = ShadowExchange()
 
     /// A stream slot: its bytes go through the parent connection's nghttp2 session, not a socket.
     @inline(__always)
@@ -138,6 +141,8 @@ struct Connection {
         downstreamFD = -1
         downstreamGeneration = 0
         exchangesServed = 0
+        role = .primary
+        shadow = ShadowExchange()
         stream = StreamState()
         session = nil
         tls = nil

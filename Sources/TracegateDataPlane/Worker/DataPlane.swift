@@ -12,6 +12,8 @@ public final class DataPlane: Sendable {
     public let metrics: [WorkerMetrics]
     /// The names behind the metric slots in `metrics` (the same registry the snapshots were built with).
     public let metricSlots: MetricSlots
+    /// Shadow-traffic counters, gauges and recent mismatches, one block per worker.
+    public let mirrorMetrics: [MirrorMetrics]
     /// Retry, threshold, breaker and ejection figures, one block per worker.
     public let resilience: [ResilienceMetrics]
     /// Breaker transitions and ejections, one queue per worker, drained by the control side.
@@ -56,6 +58,7 @@ public final class DataPlane: Sendable {
         counters = (0..<workerCount).map { _ in WorkerCounters() }
         metricSlots = slots
         metrics = (0..<workerCount).map { _ in WorkerMetrics(capacity: slots.capacity) }
+        mirrorMetrics = (0..<workerCount).map { _ in MirrorMetrics(routeCapacity: slots.capacity.routes) }
         rings = (0..<workerCount).map { _ in RecordRing(capacity: 4096) }
         resilience = (0..<workerCount).map { _ in ResilienceMetrics(capacity: slots.capacity) }
         resilienceEvents = (0..<workerCount).map { _ in ResilienceEvents() }
@@ -67,12 +70,12 @@ public final class DataPlane: Sendable {
         tg_ignore_sigpipe()
         for w in 0..<workerCount {
             let (index, snapshot, fds, mailbox, counters, ring) = (w, initial, listenerFDs[w], mailboxes[w], self.counters[w], rings[w])
-            let (details, metrics) = (debugDetails, self.metrics[w])
+            let (details, metrics, mirrorMetrics) = (debugDetails, self.metrics[w], self.mirrorMetrics[w])
             let (resilience, events) = (self.resilience[w], resilienceEvents[w])
             threads.spawn(name: "tg-worker-\(w)") {
                 let worker = Worker(index: index, snapshot: snapshot, listenerFDs: fds, mailbox: mailbox, counters: counters,
-                                    metrics: metrics, ring: ring, debugDetails: details, resilience: resilience,
-                                    resilienceEvents: events)
+                                    metrics: metrics, mirrorMetrics: mirrorMetrics, ring: ring, debugDetails: details,
+                                    resilience: resilience, resilienceEvents: events)
                 worker.run()
             }
         }

@@ -24,6 +24,8 @@ final class Worker {
     var dueTimers: [TimerWheel.Entry] = []
     var snapshot: RuntimeSnapshot
     var pools: UpstreamPools
+    /// Shadow traffic: its own pools, the per-route gates, its metrics block.
+    var mirror: WorkerMirror
     var listenerFDs: [Int32]
     /// The port each listener is bound to (port 0 resolved), for `server.port` on SERVER spans.
     let listenerPorts: [UInt16]
@@ -81,13 +83,14 @@ final class Worker {
     static let epollFlags = UInt32(EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue) | (1 << 31)  // EPOLLET
 
     init(index: Int, snapshot: RuntimeSnapshot, listenerFDs: [Int32], mailbox: WorkerMailbox, counters: WorkerCounters,
-         metrics: WorkerMetrics, ring: RecordRing, debugDetails: DebugDetails,
+         metrics: WorkerMetrics, mirrorMetrics: MirrorMetrics, ring: RecordRing, debugDetails: DebugDetails,
          resilience: ResilienceMetrics, resilienceEvents: ResilienceEvents) {
         self.resilience = resilience
         self.resilienceEvents = resilienceEvents
         self.ring = ring
         self.metrics = metrics
         pools = UpstreamPools(metrics: metrics)
+        mirror = WorkerMirror(gauges: metrics, metrics: mirrorMetrics, snapshot: snapshot)
         self.debugDetails = debugDetails
         self.index = index
         self.snapshot = snapshot
@@ -135,6 +138,7 @@ final class Worker {
             fireTimers()
             if waitingExchanges > 0 { resumeWaiters() }
             if nextGuardTick > 0 && now >= nextGuardTick { tickGuards() }
+            if !mirror.resumeQueue.isEmpty { resumeShadows() }
             if !flushQueue.isEmpty { flushQueuedH2() }
             if draining { checkDrain() }
         }
@@ -171,7 +175,7 @@ final class Worker {
         case .upstream:
             if readable { slot.pointee.canRead = true }
             if writable { slot.pointee.canWrite = true }
-            upstreamEvent(fd)
+            if slot.pointee.role == .shadow { shadowEvent(fd) } else { upstreamEvent(fd) }
         }
     }
 
@@ -199,7 +203,7 @@ final class Worker {
                   slot.pointee.kind != .free else { continue }
             let kind = slot.pointee.timerKind
             disarm(entry.fd)
-            timerFired(entry.fd, kind)
+            if slot.pointee.role == .shadow { shadowTimerFired(entry.fd, kind) } else { timerFired(entry.fd, kind) }
         }
         dueTimers.removeAll(keepingCapacity: true)
     }
@@ -211,6 +215,7 @@ final class Worker {
                 snapshot = next
                 pools.apply(next)
                 applyGuards(next)
+                mirror.apply(next)
                 edges = next.listeners.map { EdgeDecider(policy: $0.edgePolicy) }
             case .drain(let deadline):
                 beginDrain(deadline: deadline)

@@ -111,11 +111,12 @@ extension Integration {
             #expect(upstream.requestCount == 11)
         }
 
-        /// A retry that finds every breaker open is not made: the client gets the failure it had
-        /// (the upstream's own 503), and nothing counts a retry that never happened — no
-        /// `retries_total`, no budget token spent (RetryPolicy.decide: "a retry refused for any
-        /// other reason must not spend the cluster's share").
-        @Test(.disabled("bug: the retry is counted and its budget token spent before chooseEndpoint finds every breaker open; the client then gets Tracegate's 503 upstream_circuit_open instead of the upstream's 503"))
+        /// A retry that would find every breaker open is not made: the client gets the failure it
+        /// had (the upstream's own 503), the give-up is counted as `circuit_open`, and nothing
+        /// counts a retry that never happened — no `retries_total`, no budget token spent
+        /// (RetryPolicy.decide: "a retry refused for any other reason must not spend the
+        /// cluster's share").
+        @Test
         func retryIntoOpenBreakersReturnsTheOriginalFailure() throws {
             let rig = try ResilienceRig.start([.status(503)]) {
                 ResilienceYAML.config(endpoints: $0, retry: "{max_attempts: 3, retry_on: [503]}", cluster: [
@@ -131,6 +132,7 @@ extension Integration {
             let scrape = try rig.metrics()
             #expect(rig.total("tracegate_retries_total", in: scrape) == 0, "no retry was made")
             #expect(rig.value("tracegate_retry_budget_available", in: scrape) == 10, "no token was spent")
+            #expect(rig.value("tracegate_retries_given_up_total", "reason=\"circuit_open\"", in: scrape) == 1)
         }
 
         /// Outlier ejection: after three 503s in a row an endpoint is ejected (gauge, counter, log

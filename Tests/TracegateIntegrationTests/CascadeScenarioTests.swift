@@ -172,6 +172,14 @@ extension Integration {
             let retried = probes.lazy.map { probe in spans.filter { $0.traceID == probe.trace } }
                 .first { trace in trace.filter { $0.kind == "SPAN_KIND_CLIENT" }.count >= 2 }
             #expect(retried != nil, "a traced probe was retried: \(probes.map { "\($0.status)" })")
+            if let retried {
+                let server = retried.first { $0.kind == "SPAN_KIND_SERVER" }
+                let clients = retried.filter { $0.kind == "SPAN_KIND_CLIENT" }.sorted { $0.startTimeUnixNano < $1.startTimeUnixNano }
+                #expect(clients.allSatisfy { $0.parentSpanID == server?.spanID })
+                #expect(Set(clients.map(\.spanID)).count == clients.count)
+                #expect(clients.dropFirst().enumerated().allSatisfy { $1.attributes["http.request.resend_count"] == .int(Int64($0 + 1)) })
+                #expect(server?.attributes["tracegate.attempts"] == .int(Int64(clients.count)))
+            }
 
             // The report.
             report.append("# Integration.CascadeScenario/slowDependencyDoesNotCascadeAndRecoversByItself")

@@ -50,7 +50,7 @@ extension Integration.Retries {
     /// A request that was never retried and never gave up a retry has no
     /// `tracegate.retry_given_up` event; neither does a later request on the same connection
     /// after one that gave up.
-    @Test(.disabled("bug: RequestRecord.retryGiveUp and retriesCappedByThreshold are not reset per exchange: a fresh (mmap-zeroed) connection slot reads as .notRetriableOutcome, and a keep-alive connection's next request inherits the previous reason"))
+    @Test
     func giveUpEventBelongsToItsOwnRequestOnly() throws {
         let rig = try ResilienceRig.start([.healthy], otlp: true) { endpoints, receiver in
             ResilienceYAML.config(endpoints: endpoints, retry: Self.policy("503"),

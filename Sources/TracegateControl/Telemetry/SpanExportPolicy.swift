@@ -19,7 +19,10 @@ struct SpanExportPolicy: Sendable {
 
     /// Error codes that mean Tracegate itself refused the request to protect an upstream or
     /// itself (connection limits, pool limits; breakers and budgets join them).
-    static let rejectionCodes: Set<String> = ["upstream_pool_exhausted", "too_many_connections", "draining"]
+    static let rejectionCodes: Set<String> = [
+        "upstream_pool_exhausted", "too_many_connections", "draining", "upstream_overloaded", "upstream_circuit_open",
+        "upstream_pending_timeout",
+    ]
 
     func reason(for r: RequestRecord) -> Reason? {
         guard r.traceID.isValid else { return nil }

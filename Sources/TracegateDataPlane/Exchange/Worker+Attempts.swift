@@ -47,7 +47,7 @@ extension Worker {
     /// Closes the open attempt (if any) with `outcome`, taking its status and response-head time
     /// from the exchange (or `status`, for a response discarded to retry), and feeds it to the
     /// endpoint's breaker and the cluster's outlier detector.
-    func endAttempt(_ fd: Int32, _ outcome: AttemptOutcome, status discarded: UInt16 = 0) {
+    func endAttempt(_ fd: Int32, _ outcome: AttemptOutcome, status discarded: UInt16 = 0, feedGuards: Bool = true) {
         let d = table[fd]
         let x = d.pointee.exchange
         // `member` marks an attempt in progress; the log keeps only the first attempts.
@@ -69,7 +69,7 @@ extension Worker {
         if let i = open { d.pointee.record.attemptLog[i] = a }
         countAttemptMetrics(x, a)
         let duration = (a.headOffsetNanos > 0 ? a.headOffsetNanos : a.endOffsetNanos) &- (x.upstreamStartNanos &- x.startNanos)
-        recordForGuards(d, outcome: Worker.guardOutcome(outcome, status: a.status), duration: duration)
+        recordForGuards(d, outcome: feedGuards ? Worker.guardOutcome(outcome, status: a.status) : nil, duration: duration)
         d.pointee.exchange.member = -1
     }
 

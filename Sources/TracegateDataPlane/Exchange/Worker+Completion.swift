@@ -77,8 +77,11 @@ extension Worker {
     }
 
     /// A failed upstream attempt before any response byte: a stale pooled connection is retried
-    /// on a fresh one when the whole request is still buffered (a transparent reconnect that the
-    /// route's retry policy and budget do not count); anything else goes to `attemptFailed`.
+    /// on a fresh one when the whole request is still buffered. The reconnect is outside the
+    /// route's retry policy (the server closing an idle connection is a race, not a failure, so
+    /// the breaker and the detector do not see it either) but it takes a token from the
+    /// cluster's retry budget, so an upstream that resets every reused connection still gets at
+    /// most its share of extra requests. Anything else goes to `attemptFailed`.
     func upstreamFailed(_ fd: Int32, _ kind: ProxyError.Kind) {
         let d = table[fd]
         guard let u = attachedUpstream(d) else { attemptFailed(fd, kind); return }
@@ -87,9 +90,9 @@ extension Worker {
         d.pointee.exchange.upstreamFD = -1
         abandonUpstream(u.pointee.fd)
         if ProxyError(kind: kind).retryable && wasPooled && x.replayable && !x.responseStarted && x.attempts < 3
-            && !x.responseHeadParsed {
+            && !x.responseHeadParsed && withdrawReconnectToken(d) {
             counters.add(.upstreamRetriesStale)
-            endAttempt(fd, Worker.attemptOutcome(for: kind))
+            endAttempt(fd, Worker.attemptOutcome(for: kind), feedGuards: false)
             d.pointee.exchange.upstreamHeadSent = 0
             d.pointee.exchange.requestSent = x.headLength
             d.pointee.outBuf.clear()

@@ -98,6 +98,14 @@ extension Worker {
         }
     }
 
+    /// Takes a retry-budget token for a transparent reconnect after a stale pooled connection;
+    /// false when the budget has none (the failure then goes through the retry policy).
+    func withdrawReconnectToken(_ d: UnsafeMutablePointer<Connection>) -> Bool {
+        let c = d.pointee.exchange.clusterIndex
+        guard c >= 0 && c < guards.count && guards[c].epoch == d.pointee.exchange.guardEpoch else { return true }
+        return guards[c].budget.tryWithdraw(now: now)
+    }
+
     /// Gives back whatever the exchange still holds of its cluster's guard. Idempotent: every way
     /// an exchange can end calls it (completion, error, the client going away, a reset stream).
     func releaseGuards(_ d: UnsafeMutablePointer<Connection>) {

@@ -64,7 +64,7 @@ public final class Nghttpd: Sendable {
         try root.write("index.html", "hello from nghttpd\n")
         var failures = [String]()
         for _ in 0..<5 {
-            let port = try UpstreamFixture.refusingPort()
+            let port = try UpstreamFixture.freePort()
             var arguments = ["-v", "-a", "127.0.0.1", "-d", root.path]
             if let maxConcurrentStreams { arguments += ["-m", String(maxConcurrentStreams)] }
             arguments += extraArguments

@@ -78,6 +78,22 @@ public final class UpstreamFixture: Sendable {
         server.stop()
     }
 
+    /// A port on 127.0.0.1 that was free a moment ago, for a child process to listen on (bound
+    /// to 0 to learn it, then closed). Retry on EADDRINUSE: another process may take it first.
+    public static func freePort() throws(TestSupportError) -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw .socket(operation: "socket", errno: errno) }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else { throw .socket(operation: "bind 127.0.0.1:0", errno: errno) }
+        return try POSIXSocket.localPort(fd)
+    }
+
     /// A port on 127.0.0.1 where nothing listens: a socket bound to port 0 and never put in
     /// `listen`, so a connect gets RST (ECONNREFUSED).
     ///

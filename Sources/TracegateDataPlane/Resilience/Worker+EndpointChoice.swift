@@ -93,8 +93,11 @@ extension Worker {
                 guards[c].breakers[m].release(permit)
             }
         }
-        if let outcome, guards[c].detector != nil, let event = guards[c].detector!.record(endpoint: m, outcome: outcome, now: now) {
-            report(event, cluster: c)
+        if let outcome, guards[c].detector != nil {
+            // `record` quietly returns an endpoint whose ejection is over; report returns first,
+            // so the gauge and the log never keep an endpoint ejected that is back in selection.
+            while let returned = guards[c].detector!.returnDue(now: now) { reportReturn(cluster: c, member: returned) }
+            if let event = guards[c].detector!.record(endpoint: m, outcome: outcome, now: now) { report(event, cluster: c) }
         }
     }
 

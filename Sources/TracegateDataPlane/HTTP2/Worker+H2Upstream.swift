@@ -24,7 +24,7 @@ extension Worker {
         }
         var reused = connection >= 0
         if connection < 0 {
-            guard pools.pools[poolIndex].open < pools.pools[poolIndex].maxConnections else {
+            guard pools.pools[poolIndex].open < pools.pools[poolIndex].maxConnections, clusterMayConnect(fd, cluster: cluster) else {
                 waitForConnection(fd, pool: poolIndex)
                 return
             }

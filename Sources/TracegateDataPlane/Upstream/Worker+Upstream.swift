@@ -127,7 +127,7 @@ extension Worker {
     /// Whether the cluster's `circuit_breakers.max_connections` leaves room for one more
     /// connection (counted over the cluster's endpoints on this worker). Reaching it is counted:
     /// the exchange then waits in the pending queue.
-    private func clusterMayConnect(_ fd: Int32, cluster c: Int) -> Bool {
+    func clusterMayConnect(_ fd: Int32, cluster c: Int) -> Bool {
         guard c < guards.count else { return true }
         let limit = guards[c].limits.configuration.maxConnections
         var open = 0

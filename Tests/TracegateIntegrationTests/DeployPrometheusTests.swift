@@ -72,19 +72,23 @@ extension Integration {
             #expect((traceURL["query"] as? String)?.hasPrefix("http") == true)
             let panels = (dashboard["panels"] as? [[String: Any]] ?? []).filter { $0["type"] as? String != "row" }
             #expect(panels.count >= 8)
-            let latency = panels.filter { ($0["fieldConfig"] as? [String: Any]).flatMap { ($0["defaults"] as? [String: Any])?["unit"] as? String } == "s" }
+            let latency = panels.filter { Self.fieldDefaults($0)?["unit"] as? String == "s" }
             #expect(latency.count == 2, "a route and a cluster latency panel")
             for panel in latency {
                 let targets = panel["targets"] as? [[String: Any]] ?? []
                 #expect(!targets.isEmpty && targets.allSatisfy { $0["exemplar"] as? Bool == true }, "\(panel["title"] ?? "")")
-                let defaults = (panel["fieldConfig"] as? [String: Any])?["defaults"] as? [String: Any]
-                let links = defaults?["links"] as? [[String: Any]] ?? []
+                let links = Self.fieldDefaults(panel)?["links"] as? [[String: Any]] ?? []
                 #expect(links.contains { ($0["url"] as? String)?.hasPrefix("${trace_url}/${__data.fields.trace_id}") == true },
                         "\(panel["title"] ?? "") has no trace link: \(links)")
             }
             // Unique panel ids, or Grafana renumbers them and links to a panel break.
             let ids = (dashboard["panels"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
             #expect(Set(ids).count == ids.count)
+        }
+
+        /// A panel's `fieldConfig.defaults` (unit, links).
+        static func fieldDefaults(_ panel: [String: Any]) -> [String: Any]? {
+            (panel["fieldConfig"] as? [String: Any])?["defaults"] as? [String: Any]
         }
 
         /// Starts the binary with a route, a breaker and a mirror, sends traffic, and checks that

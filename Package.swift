@@ -162,7 +162,8 @@ let package = Package(
         ),
         .testTarget(
             name: "TracegateIntegrationTests",
-            dependencies: ["TracegateTestSupport", "tracegate"]
+            // Yams: the deploy tests read the Kubernetes manifests and the config they embed.
+            dependencies: ["TracegateTestSupport", "tracegate", .product(name: "Yams", package: "Yams")]
         ),
     ]
 )

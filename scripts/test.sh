@@ -27,6 +27,7 @@ section() {
 #   openssl         openssl (test certificates)
 #   procps          ps, pgrep (process checks)
 #   prometheus      promtool (lints the /metrics exposition)
+#   systemd         systemd-analyze (verifies deploy/systemd/tracegate.service)
 # ---------------------------------------------------------------------------------------
 APT_PACKAGES=(
     curl
@@ -37,10 +38,11 @@ APT_PACKAGES=(
     openssl
     procps
     prometheus
+    systemd
 )
 
 # Commands that must be on PATH once the packages are installed.
-REQUIRED_COMMANDS=(curl nghttp h2load nghttpd openssl ps promtool python3)
+REQUIRED_COMMANDS=(curl nghttp h2load nghttpd openssl ps promtool python3 systemd-analyze kubernetes-validate)
 
 # ---------------------------------------------------------------------------------------
 # Python modules: "import-name:pip-package" per entry.
@@ -49,12 +51,15 @@ REQUIRED_COMMANDS=(curl nghttp h2load nghttpd openssl ps promtool python3)
 #   h2                   hyper-h2 (with hpack, hyperframe): the HTTP/2 stack of
 #                        Tests/Fixtures/h2_upstream.py and h2_flood.py
 #   grpc                 grpcio: Tests/Fixtures/grpc_server.py and grpc_client.py
+#   kubernetes_validate  the kubernetes-validate command: deploy/kubernetes against pinned
+#                        Kubernetes schemas (Integration.DeployArtefacts)
 # ---------------------------------------------------------------------------------------
 PYTHON_MODULES=(
     "prometheus_client:prometheus-client"
     "opentelemetry.proto:opentelemetry-proto"
     "h2:h2"
     "grpc:grpcio"
+    "kubernetes_validate:kubernetes-validate"
 )
 
 package_installed() {

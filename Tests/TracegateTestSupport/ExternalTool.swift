@@ -35,6 +35,7 @@ public enum ExternalTool {
         "ps": "procps",
         "pgrep": "procps",
         "python3": "python3",
+        "systemd-analyze": "systemd",
     ]
 
     /// Directories searched after `$PATH`, so a minimal `PATH` in a test runner still finds

@@ -101,11 +101,12 @@ extension Integration {
         @Test func checkAcceptsEveryDeployFile() throws {
             let deploy = Self.packageRoot.appendingPathComponent("deploy")
             let enumerator = try #require(FileManager.default.enumerator(atPath: deploy.path))
-            // Kubernetes manifests are not Tracegate configs; the config their ConfigMap embeds is
-            // checked by Integration.DeployArtefacts.
+            // Kubernetes manifests and Prometheus rule files are not Tracegate configs: the config
+            // the ConfigMap embeds is checked by Integration.DeployArtefacts, the rules by promtool
+            // in Integration.DeployPrometheus.
             let files = enumerator.compactMap { $0 as? String }
                 .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
-                .filter { !$0.hasPrefix("kubernetes/") }
+                .filter { !$0.hasPrefix("kubernetes/") && !$0.hasPrefix("prometheus/") }
                 .map { deploy.appendingPathComponent($0).path }
                 .sorted()
             #expect(!files.isEmpty, "no YAML under \(deploy.path)")

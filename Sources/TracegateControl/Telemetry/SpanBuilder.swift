@@ -98,8 +98,10 @@ struct SpanBuilder {
         }
     }
 
-    private func writeClient(_ r: RequestRecord, attempt a: AttemptRecord, index: Int, method: String?,
-                             path: UnsafeRawBufferPointer, into out: inout SpanBatchWriter) {
+    /// One CLIENT span: an attempt of the request, or (`shadowRoute` set, the route's index or -1)
+    /// the mirrored copy of it, marked `tracegate.shadow`.
+    func writeClient(_ r: RequestRecord, attempt a: AttemptRecord, index: Int, method: String?,
+                     path: UnsafeRawBufferPointer, shadowRoute: Int? = nil, into out: inout SpanBatchWriter) {
         let end = max(a.endOffsetNanos, a.startOffsetNanos)
         let header = SpanBatchWriter.Header(
             traceID: r.traceID, spanID: a.spanID, parentSpanID: r.serverSpanID, kind: .client,
@@ -118,6 +120,10 @@ struct SpanBuilder {
                 u.append(path)
             }
             s.attribute("network.protocol.version", a.http2 ? "2" as StaticString : "1.1")
+            if let shadowRoute {
+                s.attribute("tracegate.shadow", bool: true)
+                if shadowRoute >= 0 { s.attribute("tracegate.route", routes[shadowRoute].name) }
+            }
             s.attribute("tracegate.connection_reused", bool: a.reusedConnection)
             if index > 0 { s.attribute("http.request.resend_count", int: Int64(index)) }
             let cluster = Int(a.clusterIndex)

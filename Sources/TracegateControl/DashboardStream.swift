@@ -38,7 +38,7 @@ final class DashboardStream: Sendable {
 
     /// The response for one `GET /debug/stream`: the stream, or 503 when `maxStreams` run already.
     func response(_ request: SimpleRequest, state: ControlState, dataPlane: DataPlane, index: RequestIndex) -> SimpleResponse {
-        let (count, _) = active.add(1, ordering: .relaxed)
+        let (_, count) = active.add(1, ordering: .relaxed)
         guard count <= maxStreams else {
             active.subtract(1, ordering: .relaxed)
             rejected.add(1, ordering: .relaxed)

@@ -119,9 +119,11 @@ def observe(cdp, args):
     cid = json.dumps(args.correlation)
     cdp.wait_for(f"{ROWS}.length >= {args.min_rows} && {ROWS}.some(r => r.children[7].textContent === {cid})",
                  args.timeout, f"{args.min_rows} request rows including correlation id {args.correlation}")
-    # Let one more figures event arrive with rates from two samples.
-    cdp.wait_for("document.querySelectorAll('#routes tbody tr').length > 0 && "
-                 "document.querySelectorAll('#deps svg g.dep-node').length > 0", args.timeout, "figures and dependency view")
+    # Rates come from two samples: wait for a figures event that shows the live traffic.
+    cdp.wait_for("(() => { const r = document.querySelector('#routes tbody tr'); "
+                 "return r !== null && parseFloat(r.children[2].textContent) > 0 && "
+                 "document.querySelectorAll('#deps svg g.dep-node').length > 0; })()",
+                 args.timeout, "figures with a non-zero request rate and the dependency view")
     out["status"] = cdp.evaluate("document.getElementById('status').textContent")
     out["rows_before_filter"] = cdp.evaluate(f"{ROWS}.length")
     out["routes"] = cdp.evaluate("Array.from(document.querySelectorAll('#routes tbody tr')).map(r => "

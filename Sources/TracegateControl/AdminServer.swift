@@ -37,7 +37,7 @@ enum AdminServer {
         case "/metrics":
             // The scraper's Accept header picks Prometheus text or OpenMetrics (with exemplars).
             let (contentType, body) = MetricsExposition.render(dataPlane: dataPlane, snapshot: state.snapshot, spans: spans(),
-                                                               accept: request.header("Accept"))
+                                                               accept: request.header("Accept"), streams: streams)
             return SimpleResponse(status: 200, contentType: contentType, body: body)
         case "/debug/requests":
             let q = request.queryItems
@@ -58,6 +58,9 @@ enum AdminServer {
             }
             json.raw("]}\n")
             return SimpleResponse(status: 200, body: json.text)
+        case "/debug/stream":
+            // Only GET opens a stream (a HEAD would hold a stream slot for nothing).
+            return SimpleResponse(status: 405, body: "{\"error\":\"method_not_allowed\"}\n", headers: [("Allow", "GET")])
         case "/debug/state":
             return SimpleResponse(status: 200, body: DebugState.render(state: state, dataPlane: dataPlane, streams: streams))
         default:

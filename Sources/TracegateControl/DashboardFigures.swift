@@ -32,7 +32,8 @@ enum DashboardFigures {
         let dt = seconds > 0 ? seconds : 1
         var j = JSONText()
         j.add("time_ms", wallMillis)
-        j.add("interval_s", rounded(dt))
+        // 0 on a stream's first event: its rates are zero for want of an interval.
+        j.add("interval_s", previous == nil ? 0 : rounded(dt))
         if let template = topology.traceURLTemplate { j.add("trace_url_template", template) } else { j.addRaw("trace_url_template", "null") }
         j.addRaw("routes", array(topology.routes.map { route in
             routeObject(route, previous: previous, current: current, dt: dt)

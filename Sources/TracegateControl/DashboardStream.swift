@@ -62,7 +62,7 @@ final class DashboardStream: Sendable {
         var cursor = resume.map { min($0, newest) } ?? (newest > UInt64(Self.backlog) ? newest - UInt64(Self.backlog) : 0)
         var previous: MetricsReport?
         var previousAt = monotonicNanos()
-        var lastWrite = previousAt
+        var lastHeartbeat = previousAt
         while writer.isOpen {
             let snapshot = state.snapshot
             let report = MetricsReport.collect(dataPlane: dataPlane, snapshot: snapshot, spans: nil)
@@ -81,10 +81,9 @@ final class DashboardStream: Sendable {
             } else if index.lastSequence > cursor {
                 cursor = index.lastSequence
             }
-            lastWrite = now
-            // Events go out every interval, so the heartbeat only matters with long intervals.
-            if Int((monotonicNanos() - lastWrite) / 1_000_000) >= Self.heartbeatMillis {
+            if (now - lastHeartbeat) / 1_000_000 >= UInt64(Self.heartbeatMillis) {
                 guard writer.write(": heartbeat\n\n") else { return }
+                lastHeartbeat = now
             }
             guard writer.pause(millis: intervalMillis) else { return }
         }

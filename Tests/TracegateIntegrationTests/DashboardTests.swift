@@ -118,6 +118,11 @@ extension Integration {
             let state = try #require(try Admin.get(h.proxy, "/debug/state")?.json?["dashboard_streams"] as? [String: Any])
             #expect(state["rejected_total"] as? Int == 1)
             #expect(state["active"] as? Int == 8)
+            let metrics = try Admin.metrics(h.proxy)
+            #expect(metrics.value("tracegate_dashboard_streams_rejected_total") == 1)
+            #expect(metrics.value("tracegate_dashboard_streams") == 8)
+            // HEAD does not open a stream.
+            #expect(try Wire.exchange(port: adminPort, "HEAD /debug/stream HTTP/1.1\r\nHost: admin\r\n\r\n", head: true)?.status == 405)
             // A client that goes away is noticed (poll sees the FIN) and its place is free again.
             open.removeLast().close()
             let clock = ContinuousClock()

@@ -88,6 +88,24 @@ extension Integration {
             #expect(attempts.first?["connect_ms"] is Double)
         }
 
+        @Test("an attempt sent as a stream of an HTTP/2 upstream connection: the first opens it (connect), the next shares it")
+        func http2Upstream() throws {
+            let upstream = try H2Upstream.start()
+            defer { upstream.stop() }
+            let proxy = try ProxyProcess.start(config: H2Configs.single(backend: upstream.address, clusterProtocol: "h2c"))
+            defer { proxy.stop() }
+            let port = try proxy.port("public")
+            for id in ["tl-h2up-a", "tl-h2up-b"] {
+                #expect(try Wire.get(port: port, "/tl", headers: ["X-Correlation-ID: \(id)"])?.status == 200)
+            }
+            let first = try Self.checkMonotonic(try Self.entry(proxy, "tl-h2up-a"))
+            #expect(first.first?["connect_ms"] is Double, "\(first)")
+            #expect(first.first?["response_head_ms"] is Double)
+            let second = try Self.checkMonotonic(try Self.entry(proxy, "tl-h2up-b"))
+            #expect(second.first?["connect_ms"] == nil)
+            #expect(second.first?["reused_connection"] as? Bool == true)
+        }
+
         @Test("a retried request shows both attempts in order; a mirrored one its mirror decision")
         func retriedAndMirrored() throws {
             let upstream = try UpstreamFixture.start(UpstreamFixture.echo)

@@ -112,6 +112,25 @@ extension Integration.FaultInjection {
         #expect(h.upstream.requests.isEmpty)
     }
 
+    @Test func bodilessAbortStatusesKeepTheConnectionInStep() throws {
+        let (h, directory) = try Self.start()
+        defer { h.stop(); _ = directory }
+        let client = try RawHTTPClient.connect(port: h.port)
+        defer { client.close() }
+        for status in [204, 304, 200] {
+            #expect(client.send("GET /s/\(status) HTTP/1.1\r\nHost: t\r\nx-tracegate-fault-abort: \(status)\r\n\r\n"))
+            let r = try #require(client.readResponse(), "no answer for \(status)")
+            #expect(r.status == status)
+            #expect(r.header("x-tracegate-fault") == "abort")
+            #expect(r.header("Content-Length") == (status == 200 ? r.header("Content-Length") : nil))
+            #expect(status == 200 ? !r.body.isEmpty : r.body.isEmpty)
+        }
+        // The same keep-alive connection still carries an ordinary request.
+        #expect(client.send("GET /after HTTP/1.1\r\nHost: t\r\n\r\n"))
+        #expect(client.readResponse()?.status == 200)
+        #expect(h.upstream.requests.map(\.target) == ["/after"])
+    }
+
     @Test func serverSpanCarriesTheFault() throws {
         let receiver = try OTLPReceiver.start()
         defer { _ = receiver.stop() }

@@ -88,6 +88,22 @@ extension Integration {
         }
 
         @Test(arguments: [Curl.HTTPVersion.http1_1, .http2PriorKnowledge])
+        func aDelayedRequestBodyArrivesWhole(version: Curl.HTTPVersion) throws {
+            let (h, directory) = try Self.start()
+            defer { h.stop(); _ = directory }
+            let body = Data((0..<40_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+            let (result, ms) = try Self.timed {
+                try Curl.request(url: h.url("/delay/post"), method: "POST", headers: [("Content-Type", "application/octet-stream")],
+                                 body: body, httpVersion: version)
+            }
+            #expect(result.status == 200)
+            #expect(ms >= 290, "held \(ms) ms")
+            let seen = try #require(h.lastRequest)
+            #expect(seen.method == "POST")
+            #expect(seen.body == [UInt8](body), "the body waited in the socket and went upstream whole")
+        }
+
+        @Test(arguments: [Curl.HTTPVersion.http1_1, .http2PriorKnowledge])
         func routeAbortAnswersWithoutContactingTheUpstream(version: Curl.HTTPVersion) throws {
             let (h, directory) = try Self.start()
             defer { h.stop(); _ = directory }
@@ -180,6 +196,15 @@ extension Integration {
             #expect(clock.now - start < .seconds(3), "ended when the client left, not when the delay did")
             #expect(log["status"] as? Int == 499)
             #expect(log["fault"] as? String == "delay")
+            // A POST whose body is still arriving when its client leaves: noticed as well.
+            let poster = try RawHTTPClient.connect(port: h.port)
+            #expect(poster.send("POST /slow/post HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n" + String(repeating: "p", count: 1000)))
+            Thread.sleep(forTimeInterval: 0.2)
+            poster.close()
+            let postStart = clock.now
+            let postLog = try #require(AccessLogs.entry(h.proxy, timeout: .seconds(3)) { $0["path"] as? String == "/slow/post" })
+            #expect(clock.now - postStart < .seconds(3))
+            #expect(postLog["status"] as? Int == 499)
             // HTTP/2: curl gives up after 1 s on a 5 s hold; the stream and its connection go.
             let result = try Curl.request(url: h.url("/slow/h2"), httpVersion: .http2PriorKnowledge, timeout: .seconds(1))
             #expect(result.exitCode != 0, "curl must have given up")

@@ -123,6 +123,15 @@ extension Integration {
             let metrics = try Admin.metrics(h.proxy)
             #expect(Self.faultCount(metrics, route: "aborted", kind: "abort", source: "route") == 3)
             #expect(metrics.value("tracegate_errors_total", "error=\"fault_abort\"") == 3)
+            // /debug/state shows the route's fault block and what it injected.
+            let state = try #require(try Admin.get(h.proxy, "/debug/state")?.json)
+            let routes = state["routes"] as? [[String: Any]] ?? []
+            let fault = try #require(routes.first { $0["name"] as? String == "aborted" }?["fault"] as? [String: Any])
+            #expect(fault["abort_status"] as? Int == 503)
+            #expect(fault["abort_percentage"] as? Double == 100)
+            #expect(fault["delay_ms"] == nil)
+            #expect(((fault["injected"] as? [String: Any])?["abort"] as? [String: Any])?["route"] as? Int == 3)
+            #expect(routes.first { $0["name"] as? String == "default" }?["fault"] == nil, "no fault block, nothing injected")
             // The plain route next to it is untouched, on the same process.
             #expect(try Curl.get(h.url("/plain"), httpVersion: version).header("x-tracegate-fault") == nil)
             #expect(h.upstream.requests.map(\.target) == ["/plain"])

@@ -24,7 +24,8 @@ public struct EdgeDecider: Sendable {
     ///
     /// Trace rules (W3C Trace Context, “Mutating the traceparent Field” and “Security Considerations”):
     /// - valid `traceparent` from a trusted peer → continue: same trace id, caller's span as the
-    ///   SERVER span's parent, caller's `sampled` and `random` flags (reserved bits cleared);
+    ///   SERVER span's parent, caller's `sampled` and `random` flags (reserved bits cleared) — or,
+    ///   in ``SamplerMode/traceIDRatio``, `sampled` decided by ``EdgePolicy/sampler`` from the trace id;
     /// - valid `traceparent` from an untrusted peer → by policy: restart with a span link to the
     ///   caller's context (default), or continue;
     /// - invalid or repeated `traceparent` → new trace (``TraceOrigin/restartedInvalid``);
@@ -49,6 +50,10 @@ public struct EdgeDecider: Sendable {
             traceID = parsed.traceID
             callerParentID = parsed.parentID
             flags = parsed.flags.intersection(.known)
+            if policy.samplerMode == .traceIDRatio {
+                flags.remove(.sampled)
+                if policy.sampler.shouldSample(traceID) { flags.insert(.sampled) }
+            }
             let rules = policy.tracestate
             if !input.tracestate.isEmpty,
                 let members = TraceState.memberCount(

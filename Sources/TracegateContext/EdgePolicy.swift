@@ -11,6 +11,18 @@ public enum UntrustedTraceparentPolicy: Sendable, Hashable {
     case `continue`
 }
 
+/// Which traces the ratio sampler decides.
+public enum SamplerMode: Sendable, Hashable {
+    /// Traces the edge starts are sampled by ratio; a continued trace keeps its caller's `sampled`
+    /// flag (OpenTelemetry `parentbased_traceidratio`). Default: a trace is never cut in two.
+    case parentBased
+    /// Every trace, continued ones included, is sampled by ratio from its trace id (OpenTelemetry
+    /// `traceidratio`): for an edge whose trusted callers all send `sampled` and whose volume must
+    /// still be capped. Since the decision is the trace id's, every instance (and every hop using
+    /// the same ratio) agrees on it.
+    case traceIDRatio
+}
+
 /// When the response carries `traceresponse` (Trace Context Level 2).
 public enum TraceresponsePolicy: Sendable, Hashable {
     /// Only to trusted peers (default): untrusted clients learn nothing about internal ids.
@@ -38,8 +50,10 @@ public struct EdgePolicy: Sendable {
     public var untrustedTraceparent: UntrustedTraceparentPolicy
     /// When to send `traceresponse`.
     public var traceresponse: TraceresponsePolicy
-    /// Root sampler for traces the edge starts.
+    /// Root sampler for traces the edge starts (and for continued ones in ``SamplerMode/traceIDRatio``).
     public var sampler: RatioSampler
+    /// Whether a continued trace keeps its caller's decision.
+    public var samplerMode: SamplerMode
     /// Set the Level 2 random flag on traces the edge starts (its trace ids are fully random).
     public var setRandomFlag: Bool
     /// Tracestate validation.
@@ -71,6 +85,7 @@ public struct EdgePolicy: Sendable {
         untrustedTraceparent: UntrustedTraceparentPolicy = .restart,
         traceresponse: TraceresponsePolicy = .trusted,
         sampler: RatioSampler = .alwaysOn,
+        samplerMode: SamplerMode = .parentBased,
         setRandomFlag: Bool = true,
         tracestate: TraceStateRules = TraceStateRules(),
         correlationMode: CorrelationMode = .traceID,
@@ -88,6 +103,7 @@ public struct EdgePolicy: Sendable {
         self.untrustedTraceparent = untrustedTraceparent
         self.traceresponse = traceresponse
         self.sampler = sampler
+        self.samplerMode = samplerMode
         self.setRandomFlag = setRandomFlag
         self.tracestate = tracestate
         self.correlationMode = correlationMode

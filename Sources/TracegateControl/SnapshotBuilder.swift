@@ -165,6 +165,7 @@ public enum SnapshotBuilder {
             untrustedTraceparent: listener.untrustedTraceparent == .continue ? .continue : .restart,
             traceresponse: listener.traceresponse == .always ? .always : (listener.traceresponse == .never ? .never : .trusted),
             sampler: RatioSampler(ratio: c.samplingRatio),
+            samplerMode: c.sampler == .traceIDRatio ? .traceIDRatio : .parentBased,
             // Level 2 (and the W3C conformance suite at strict level 2) inherit a tracestate whose
             // keys repeat — "kept as-is or one of them discarded" — rather than dropping it whole.
             tracestate: TraceStateRules(rejectDuplicateKeys: false),

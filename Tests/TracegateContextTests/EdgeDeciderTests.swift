@@ -74,6 +74,32 @@ enum TraceparentCase: String, CaseIterable, Sendable {
         #expect(allBits.flags == [.sampled, .random])  // reserved bits cleared, random carried over
     }
 
+    @Test func traceIDRatioModeResamplesContinuedTracesFromTheirTraceID() {
+        // The caller says sampled on every trace; the edge decides from the trace id alone.
+        let sampler = RatioSampler(ratio: 0.25)
+        var decider = makeDecider {
+            $0.sampler = sampler
+            $0.samplerMode = .traceIDRatio
+        }
+        var parentBased = makeDecider { $0.sampler = sampler }
+        var random = FastRandom(seed: 9)
+        var ids = FastRandom(seed: 10)
+        let arena = Arena()
+        var sampled = 0
+        for _ in 0..<4000 {
+            let id = ids.nextTraceID()
+            let header = arena.bytes("00-\(id)-b7ad6b7169203331-01")
+            let decision = decider.decide(EdgeInput(trusted: true, nowNanos: edgeNow, traceparent: header), random: &random)
+            #expect(decision.traceID == id)
+            #expect(decision.traceOrigin == .continued)
+            #expect(decision.flags.contains(.sampled) == sampler.shouldSample(id))
+            if decision.flags.contains(.sampled) { sampled += 1 }
+            let kept = parentBased.decide(EdgeInput(trusted: true, nowNanos: edgeNow, traceparent: header), random: &random)
+            #expect(kept.flags.contains(.sampled))
+        }
+        #expect((800...1200).contains(sampled))
+    }
+
     @Test func untrustedDefaultRestartsWithALink() {
         var decider = makeDecider { $0.sampler = .alwaysOff }
         var random = FastRandom(seed: 3)

@@ -1,7 +1,7 @@
 // ContextConfiguration+Decoding.swift — reads `context:`.
 
 extension ContextConfiguration {
-    static let keys = ["enabled", "sampling_ratio", "correlation", "session", "baggage", "sanitize", "debug"]
+    static let keys = ["enabled", "sampling_ratio", "sampler", "correlation", "session", "baggage", "sanitize", "debug"]
 
     /// Reads `context:`; absent keys keep their defaults. The headers Tracegate owns
     /// (correlation header and aliases, session header, debug header) must be distinct, or one
@@ -11,6 +11,7 @@ extension ContextConfiguration {
         guard let mapping = field.mapping(keys: Self.keys, &diagnostics) else { return }
         if let value = mapping["enabled"]?.bool(&diagnostics) { enabled = value }
         if let value = mapping["sampling_ratio"]?.number(in: 0.0...1.0, &diagnostics) { samplingRatio = value }
+        if let value = mapping["sampler"]?.oneOf(SamplerSetting.self, &diagnostics) { sampler = value }
         if let sub = mapping["correlation"] { correlation = CorrelationConfiguration(decoding: sub, &diagnostics) }
         if let sub = mapping["session"] { session = SessionConfiguration(decoding: sub, &diagnostics) }
         if let sub = mapping["baggage"] { baggage = BaggageConfiguration(decoding: sub, &diagnostics) }

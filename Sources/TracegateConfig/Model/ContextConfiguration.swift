@@ -10,6 +10,9 @@ public struct ContextConfiguration: Sendable, Equatable {
     /// `sampling_ratio`. Default 1.0. 0.0...1.0. Fraction of new traces (started here) that are
     /// sampled; continued traces keep the caller's decision (W3C Trace Context §3.2.2.3).
     public var samplingRatio: Double
+    /// `sampler`. Default `parent_based`. Whether a continued trace keeps its caller's decision
+    /// (`parent_based`) or is sampled by `sampling_ratio` from its trace id too (`trace_id_ratio`).
+    public var sampler: SamplerSetting
     /// `correlation`.
     public var correlation: CorrelationConfiguration
     /// `session`.
@@ -25,6 +28,7 @@ public struct ContextConfiguration: Sendable, Equatable {
     public init(
         enabled: Bool = true,
         samplingRatio: Double = 1.0,
+        sampler: SamplerSetting = .parentBased,
         correlation: CorrelationConfiguration = CorrelationConfiguration(),
         session: SessionConfiguration = SessionConfiguration(),
         baggage: BaggageConfiguration = BaggageConfiguration(),
@@ -33,6 +37,7 @@ public struct ContextConfiguration: Sendable, Equatable {
     ) {
         self.enabled = enabled
         self.samplingRatio = samplingRatio
+        self.sampler = sampler
         self.correlation = correlation
         self.session = session
         self.baggage = baggage

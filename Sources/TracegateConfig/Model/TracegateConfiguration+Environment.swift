@@ -9,11 +9,11 @@ extension TracegateConfiguration {
     /// `OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT`, `…_PROTOCOL` (`http/protobuf`), `…_HEADERS`,
     /// `…_TIMEOUT`, `…_COMPRESSION` (`none`), `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`,
     /// `OTEL_TRACES_SAMPLER` (`parentbased_traceidratio`, `parentbased_always_on`,
-    /// `parentbased_always_off`), `OTEL_TRACES_SAMPLER_ARG`, `OTEL_PROPAGATORS` (`tracecontext`,
-    /// `baggage`), `OTEL_BSP_SCHEDULE_DELAY`, `OTEL_BSP_MAX_QUEUE_SIZE`,
+    /// `parentbased_always_off`, and the non-parent-based `traceidratio`, `always_on`,
+    /// `always_off`), `OTEL_TRACES_SAMPLER_ARG`, `OTEL_PROPAGATORS` (`tracecontext`, `baggage`), `OTEL_BSP_SCHEDULE_DELAY`, `OTEL_BSP_MAX_QUEUE_SIZE`,
     /// `OTEL_BSP_MAX_EXPORT_BATCH_SIZE`, `OTEL_BSP_EXPORT_TIMEOUT`.
     ///
-    /// A value Tracegate cannot honour (`OTEL_PROPAGATORS=b3`, `OTEL_TRACES_SAMPLER=always_on`, a
+    /// A value Tracegate cannot honour (`OTEL_PROPAGATORS=b3`, `OTEL_TRACES_SAMPLER=jaeger_remote`, a
     /// gRPC protocol) is an error naming the variable: silently ignoring it would export or
     /// propagate something other than what the operator asked for.
     ///
@@ -136,17 +136,28 @@ struct EnvironmentOverrides {
         var usesRatio = true
         if let v = value("OTEL_TRACES_SAMPLER") {
             switch v {
-            case "parentbased_traceidratio": break
+            case "parentbased_traceidratio":
+                context.sampler = .parentBased
             case "parentbased_always_on":
+                context.sampler = .parentBased
                 context.samplingRatio = 1.0
                 usesRatio = false
             case "parentbased_always_off":
+                context.sampler = .parentBased
                 context.samplingRatio = 0.0
                 usesRatio = false
-            case "always_on", "always_off", "traceidratio":
-                fail("OTEL_TRACES_SAMPLER", "\"\(v)\" is not supported: Tracegate's sampling is parent-based (use parentbased_\(v))")
+            case "traceidratio":
+                context.sampler = .traceIDRatio
+            case "always_on":
+                context.sampler = .traceIDRatio
+                context.samplingRatio = 1.0
+                usesRatio = false
+            case "always_off":
+                context.sampler = .traceIDRatio
+                context.samplingRatio = 0.0
+                usesRatio = false
             default:
-                fail("OTEL_TRACES_SAMPLER", "\"\(v)\" is not supported: use parentbased_traceidratio, parentbased_always_on or parentbased_always_off")
+                fail("OTEL_TRACES_SAMPLER", "\"\(v)\" is not supported: use parentbased_traceidratio, parentbased_always_on, parentbased_always_off, traceidratio, always_on or always_off")
             }
         }
         if let v = value("OTEL_TRACES_SAMPLER_ARG"), usesRatio {

@@ -1,6 +1,7 @@
 // RequestRecord: one finished exchange as plain values, for the access log and request ring.
 import TracegateContext
 import TracegateHTTP
+import TracegateResilience
 
 /// What the control side needs to log and index a finished request. A trivial value written
 /// once by the worker into its ring; no references, so it crosses threads by copy.
@@ -57,6 +58,9 @@ public struct RequestRecord: Sendable {
     /// A mirrored copy's CLIENT span (`tracegate.shadow`), not a client request: the drain turns it
     /// into a span only (no access-log line, no request index entry).
     public var shadow = false
+    /// The faults injected into this request on purpose (all zero: none), for `tracegate.fault`
+    /// and the access log's `fault`. An abort still pending when the client left is not in it.
+    public var fault = FaultPlan()
 
     public init() {}
 

@@ -38,9 +38,11 @@ public final class WorkerMetrics: @unchecked Sendable {
         static var statusClasses: Int { 5 }
         /// Buckets, then the sum of nanoseconds, then one exemplar cell per bucket.
         static var histogramWords: Int { DurationBuckets.count + 1 + DurationBuckets.count * ExemplarCell.words }
-        /// Route block: requests by method × status class, then the duration histogram.
+        /// Route block: requests by method × status class, the duration histogram, then injected
+        /// faults by kind × source (`WorkerMetrics+Faults`).
         static var routeHistogram: Int { methods * statusClasses }
-        static var routeStride: Int { routeHistogram + histogramWords }
+        static var routeFaults: Int { routeHistogram + histogramWords }
+        static var routeStride: Int { routeFaults + FaultKind.allCases.count * 2 }
         /// Cluster and endpoint blocks: attempts by outcome, 5xx responses, then the histogram.
         static var outcomes: Int { 8 }
         static var upstream5xx: Int { outcomes }

@@ -101,6 +101,18 @@ extension Integration {
             let diff = output(of: "tracegate_mirror_diff_total")
             #expect(diff.range(of: #"kind="body_mismatch"\} [1-9]"#, options: .regularExpression) != nil, "\(diff)")
             #expect(diff.range(of: #"kind="body_match"\} [1-9]"#, options: .regularExpression) != nil, "\(diff)")
+            let oneRequest = output(of: "x-tracegate-fault-abort: 503' \"$TG/orders/1\"").split(separator: "\n").map(String.init)
+            #expect(oneRequest.count == 3, "\(oneRequest)")
+            if oneRequest.count == 3 {
+                #expect(oneRequest[0] == "503", "a signed caller's abort header is honoured")
+                #expect(oneRequest[1].range(of: #"^200 in 0\.[3-9]"#, options: .regularExpression) != nil, "held 300 ms: \(oneRequest[1])")
+                #expect(oneRequest[2] == "200 without a token", "an unsigned caller's fault header is stripped")
+            }
+            let rehearsal = output(of: "grep -E '^tracegate_faults_injected_total'")
+            #expect(rehearsal.contains("503 ") && rehearsal.contains("200 "), "half aborted: \(rehearsal)")
+            #expect(rehearsal.range(of: #"tracegate_faults_injected_total\{route="api",kind="abort",source="route"\} [1-9]"#,
+                                    options: .regularExpression) != nil, "\(rehearsal)")
+            #expect(rehearsal.contains("\"fault\":\"abort\""), "\(rehearsal)")
         }
     }
 }

@@ -12,9 +12,10 @@ extension EdgeDecision {
     /// - correlation headers: when the incoming id is ``CorrelationSource/kept``.
     /// - session header: never — the proxy writes the session id it settled on
     ///   (``SessionSource``), whatever its origin.
+    /// - fault headers: never — they are instructions to the edge, carried out here or not at all.
     public func forwardsIncoming(_ header: EdgeHeader) -> Bool {
         switch header {
-        case .traceparent, .baggage, .debug, .session: return false
+        case .traceparent, .baggage, .debug, .session, .faultDelay, .faultAbort: return false
         case .tracestate: return keepTracestate
         case .correlation: return correlation == .kept
         }

@@ -12,6 +12,8 @@ enum BuiltInStrip: UInt16, CaseIterable {
     case xCloudTraceContext     // Google Cloud Trace
     case grpcTraceBin           // gRPC binary trace context (OpenCensus)
     case xTracegate             // x-tracegate-* (Tracegate's own namespace)
+    case faultDelay             // x-tracegate-fault-delay-ms (edge-owned; counted when unauthorised)
+    case faultAbort             // x-tracegate-fault-abort (edge-owned; counted when unauthorised)
 
     /// The metric label: lowercase name, `*` marking a prefix.
     var label: String {
@@ -26,6 +28,8 @@ enum BuiltInStrip: UInt16, CaseIterable {
         case .xCloudTraceContext: return "x-cloud-trace-context"
         case .grpcTraceBin: return "grpc-trace-bin"
         case .xTracegate: return "x-tracegate-*"
+        case .faultDelay: return "x-tracegate-fault-delay-ms"
+        case .faultAbort: return "x-tracegate-fault-abort"
         }
     }
 
@@ -33,6 +37,10 @@ enum BuiltInStrip: UInt16, CaseIterable {
     var pattern: String {
         isPrefix ? String(label.dropLast()) : label
     }
+
+    /// The fault headers are edge-owned (always removed, honoured for authorised callers) and
+    /// have a label here only so an unauthorised one is counted under its own name.
+    var isEdgeOwned: Bool { self == .faultDelay || self == .faultAbort }
 
     /// `true` for the `*` families.
     var isPrefix: Bool { label.hasSuffix("*") }

@@ -4,6 +4,9 @@
 /// the ``EdgeDecision`` (see ``EdgeDecision/forwardsIncoming(_:)``).
 public enum EdgeHeader: UInt8, Hashable, Sendable {
     case traceparent, tracestate, baggage, debug, correlation, session
+    /// `x-tracegate-fault-delay-ms` and `x-tracegate-fault-abort`: instructions to the edge,
+    /// honoured only from authorised callers and never forwarded (see ``EdgeDecision/authorisesFaultHeaders(trusted:)``).
+    case faultDelay, faultAbort
 }
 
 /// A stable label for a stripped header: an index into ``HeaderSanitizer/labels``.
@@ -82,7 +85,9 @@ public struct HeaderSanitizer: Sendable {
         table.add("traceparent".utf8, value: .edge(.traceparent))
         table.add("tracestate".utf8, value: .edge(.tracestate))
         table.add("baggage".utf8, value: .edge(.baggage))
-        for builtIn in BuiltInStrip.allCases {
+        table.add(BuiltInStrip.faultDelay.label.utf8, value: .edge(.faultDelay))
+        table.add(BuiltInStrip.faultAbort.label.utf8, value: .edge(.faultAbort))
+        for builtIn in BuiltInStrip.allCases where !builtIn.isEdgeOwned {
             table.add(builtIn.pattern.utf8, value: .strip(StripLabel(rawValue: builtIn.rawValue)), prefix: builtIn.isPrefix)
         }
         var next = UInt16(BuiltInStrip.allCases.count)
@@ -100,6 +105,11 @@ public struct HeaderSanitizer: Sendable {
             + configuration.extraStripNames.map(lowered)
             + configuration.stripPrefixes.map { lowered($0) + "*" }
     }
+
+    /// The label under which an unauthorised `x-tracegate-fault-delay-ms` is counted as stripped.
+    public static let faultDelayLabel = StripLabel(rawValue: BuiltInStrip.faultDelay.rawValue)
+    /// The label under which an unauthorised `x-tracegate-fault-abort` is counted as stripped.
+    public static let faultAbortLabel = StripLabel(rawValue: BuiltInStrip.faultAbort.rawValue)
 
     /// The metric label for `label`.
     public func name(of label: StripLabel) -> String {

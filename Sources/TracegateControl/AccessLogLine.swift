@@ -1,10 +1,12 @@
 // AccessLogLine: one request record as a JSON access-log line.
 import TracegateDataPlane
+import TracegateResilience
 
 /// Formats a `RequestRecord` as the access-log JSON object (also what `/debug/requests` returns):
 /// time, trace_id, span_id, correlation_id, session_id, client_address, trusted, method, path,
 /// route, status, upstream, attempts, duration_ms, upstream_ms, bytes_in, bytes_out, debug,
-/// sampled, and error / user_agent when present.
+/// sampled, and error / user_agent / fault (`delay`, `abort`, `delay+abort`) with fault_delay_ms
+/// when present.
 enum AccessLogLine {
     static func write(_ r: RequestRecord, routes: [RuntimeSnapshot.Route]?, debug: DebugDetails.Detail? = nil,
                       attempts: Bool = false, clusters: [RuntimeSnapshot.Cluster]? = nil, into j: inout ByteJSON) {
@@ -39,6 +41,10 @@ enum AccessLogLine {
         j.bool("debug", r.debug)
         j.bool("sampled", r.sampled)
         if r.error.utf8CodeUnitCount > 0 { j.string("error", r.error) }
+        if !r.fault.isEmpty {
+            j.string("fault", r.fault.label)
+            if r.fault.delays { j.uint("fault_delay_ms", r.fault.delayMillis) }
+        }
         if r.userAgent.count > 0 { r.userAgent.withBytes { j.string("user_agent", $0) } }
         if let debug {
             j.headers("request_headers", debug.requestHeaders)

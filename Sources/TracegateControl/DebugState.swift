@@ -19,6 +19,7 @@ enum DebugState {
                 "requests_total": routeRequests(dataPlane, slot: route.metricSlot),
             ]
             entry["mirror"] = mirrorSection(route, clusters: clusters, dataPlane: dataPlane, mismatches: mismatches)
+            entry["fault"] = faultSection(route, dataPlane: dataPlane)
             return entry
         }
         var inFlight: UInt64 = 0

@@ -30,6 +30,11 @@ extension MetricsReport {
                 }
             }
             route.duration = dataPlane.histogram { $0.routeDuration(slot: slot) }
+            for kind in FaultKind.allCases {
+                for source in WorkerMetrics.faultSourceLabels.indices {
+                    route.faults[kind.rawValue][source] = dataPlane.sum { $0.routeFaults(slot: slot, kind: kind, source: source) }
+                }
+            }
             report.routes.append(route)
         }
         for (slot, name) in labels.clusterSlots(capacity: capacity) {

@@ -11,6 +11,8 @@ struct MetricsReport {
         /// [method index][status class index], as `WorkerMetrics.methodLabels` × `statusClassLabels`.
         var requests: [[UInt64]] = Array(repeating: Array(repeating: 0, count: 5), count: 8)
         var duration = HistogramReading()
+        /// Injected faults: [`FaultKind` raw value][`WorkerMetrics.faultSourceLabels` index].
+        var faults: [[UInt64]] = Array(repeating: [0, 0], count: FaultKind.allCases.count)
     }
 
     /// Attempts of one cluster or endpoint.

@@ -65,6 +65,7 @@ public enum SnapshotBuilder {
             route.mirror = r.mirror.flatMap {
                 mirrorPolicy($0, config: config, workers: workers, path: "routes[\(i)].mirror", errors: &errors)
             }
+            route.fault = r.fault
             routes.append(route)
         }
         guard errors.isEmpty else { throw ConfigErrors(errors: errors) }

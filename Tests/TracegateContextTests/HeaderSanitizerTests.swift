@@ -42,6 +42,7 @@ import TracegateContext
         ("x-tracegate-debug", .debug),
         ("x-correlation-id", .correlation), ("X-Request-ID", .correlation),
         ("x-tracegate-session", .session),
+        ("x-tracegate-fault-delay-ms", .faultDelay), ("X-Tracegate-Fault-Abort", .faultAbort),
     ] as [(StaticString, EdgeHeader)])
     func edgeOwnedHeadersWinOverStripRules(_ name: StaticString, _ header: EdgeHeader) {
         #expect(sanitizer.classify(bytes(name), trusted: false) == .edge(header))
@@ -54,10 +55,13 @@ import TracegateContext
     }
 
     @Test func labelsAreAStableTable() {
-        #expect(sanitizer.labels.count == 12)
+        #expect(sanitizer.labels.count == 14)
         #expect(sanitizer.labels[0] == "b3")
-        #expect(sanitizer.labels[10] == "x-internal-auth")
-        #expect(sanitizer.labels[11] == "x-debug-*")
+        // The fault headers are edge-owned but keep labels of their own, for counting strips.
+        #expect(sanitizer.name(of: HeaderSanitizer.faultDelayLabel) == "x-tracegate-fault-delay-ms")
+        #expect(sanitizer.name(of: HeaderSanitizer.faultAbortLabel) == "x-tracegate-fault-abort")
+        #expect(sanitizer.labels[12] == "x-internal-auth")
+        #expect(sanitizer.labels[13] == "x-debug-*")
         #expect(sanitizer.name(of: StripLabel(rawValue: 999)) == "unknown")
     }
 

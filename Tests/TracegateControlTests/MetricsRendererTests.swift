@@ -58,6 +58,25 @@ import Testing
         #expect(lines.contains("tracegate_untrusted_headers_stripped_total{header=\"x-b3-*\"} 1"))
     }
 
+    @Test func faultsAreCountedByRouteKindAndSourceInBothDialects() {
+        var report = Self.report()
+        report.routes[0].faults[FaultKind.delay.rawValue] = [5, 0]
+        report.routes[0].faults[FaultKind.abort.rawValue] = [0, 2]
+        for dialect in [MetricsDialect.prometheus, .openMetrics] {
+            let text = MetricsExposition.render(report, dialect: dialect)
+            let lines = Self.lines(text)
+            let declared = dialect == .openMetrics ? "tracegate_faults_injected" : "tracegate_faults_injected_total"
+            #expect(lines.contains("# TYPE \(declared) counter"), "\(dialect)")
+            #expect(lines.contains("tracegate_faults_injected_total{route=\"checkout\",kind=\"delay\",source=\"route\"} 5"), "\(dialect)")
+            #expect(lines.contains("tracegate_faults_injected_total{route=\"checkout\",kind=\"abort\",source=\"header\"} 2"), "\(dialect)")
+            #expect(!text.contains("kind=\"delay\",source=\"header\""), "label sets that counted nothing are left out")
+        }
+        // No fault yet: the family is declared, without samples.
+        let quiet = MetricsExposition.render(Self.report(), dialect: .prometheus)
+        #expect(Self.lines(quiet).contains("# TYPE tracegate_faults_injected_total counter"))
+        #expect(!quiet.contains("tracegate_faults_injected_total{"))
+    }
+
     @Test func upstreamFamiliesCountByClusterAndEndpoint() {
         let lines = Self.lines(MetricsExposition.render(Self.report(), dialect: .prometheus))
         #expect(lines.contains("tracegate_upstream_attempts_total{cluster=\"shop\",outcome=\"response\"} 3"))

@@ -16,7 +16,7 @@ extension Integration {
         static let dashboard = "deploy/grafana/tracegate-dashboard.json"
         /// The alerts issue 8 asks for; each must exist, so deleting one fails here.
         static let alerts = ["TracegateRouteHigh5xxRatio", "TracegateCircuitBreakerOpen", "TracegateRetryBudgetExhausted",
-                             "TracegateSpansDropped", "TracegateMirrorMismatchRate"]
+                             "TracegateSpansDropped", "TracegateMirrorMismatchRate", "TracegateFaultInjectionActive"]
 
         static func path(_ relative: String) -> String { packageRoot.appendingPathComponent(relative).path }
 

@@ -3,7 +3,7 @@
 import TracegateResilience
 
 extension RouteConfiguration {
-    static let keys = ["name", "match", "cluster", "timeout", "retry", "mirror"]
+    static let keys = ["name", "match", "cluster", "timeout", "retry", "mirror", "fault"]
     static let matchKeys = ["host", "path_prefix"]
 
     /// Reads one route; nil when it is not a mapping or has no cluster (reported).
@@ -31,6 +31,7 @@ extension RouteConfiguration {
         }
         if let retryField = mapping["retry"] { route.retry = RetryPolicy.decode(retryField, &diagnostics) }
         if let mirrorField = mapping["mirror"] { route.mirror = MirrorConfiguration.decode(mirrorField, &diagnostics) }
+        if let faultField = mapping["fault"] { route.fault = FaultInjection.decode(faultField, &diagnostics) }
         return cluster == nil ? nil : Decoded(value: route, mapping: mapping)
     }
 }

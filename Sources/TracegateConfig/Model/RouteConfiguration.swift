@@ -1,4 +1,4 @@
-// RouteConfiguration.swift — one route: a match, the cluster that serves it, retries and mirror.
+// RouteConfiguration.swift — one route: a match, the cluster that serves it, retries, mirror and faults.
 
 import TracegateResilience
 
@@ -19,6 +19,9 @@ public struct RouteConfiguration: Sendable, Equatable {
     public var retry: RetryPolicy?
     /// `mirror`. Shadow traffic to another cluster; nil (the default) mirrors nothing.
     public var mirror: MirrorConfiguration?
+    /// `fault`. Delays and aborts injected on purpose (rehearsals); nil (the default) injects
+    /// nothing. The per-request fault headers work without it.
+    public var fault: FaultInjection?
 
     /// A route with the given fields; `timeout` defaults to 30s, the default of
     /// `timeouts.upstream_response`.
@@ -28,7 +31,8 @@ public struct RouteConfiguration: Sendable, Equatable {
         cluster: String,
         timeout: Duration = .seconds(30),
         retry: RetryPolicy? = nil,
-        mirror: MirrorConfiguration? = nil
+        mirror: MirrorConfiguration? = nil,
+        fault: FaultInjection? = nil
     ) {
         self.name = name
         self.match = match
@@ -36,5 +40,6 @@ public struct RouteConfiguration: Sendable, Equatable {
         self.timeout = timeout
         self.retry = retry
         self.mirror = mirror
+        self.fault = fault
     }
 }

@@ -1,6 +1,7 @@
 // SpanBuilder: a finished request's record as its SERVER span and one CLIENT span per attempt.
 import TracegateContext
 import TracegateDataPlane
+import TracegateResilience
 import TracegateTelemetry
 
 /// Writes a `RequestRecord` as OpenTelemetry spans named and attributed per the stable HTTP
@@ -66,6 +67,12 @@ struct SpanBuilder {
                 s.attribute("tracegate.debug", bool: r.debug)
                 if r.attempts > 1 { s.attribute("tracegate.attempts", int: Int64(r.attempts)) }
                 if reason != .sampled { s.attribute("tracegate.export_reason", reason.rawValue) }
+                if !r.fault.isEmpty {
+                    // A rehearsal, not an outage: injected on purpose (routes[].fault or a fault header).
+                    s.attribute("tracegate.fault", r.fault.label)
+                    if r.fault.delays { s.attribute("tracegate.fault.delay_ms", int: Int64(r.fault.delayMillis)) }
+                    if r.fault.aborts { s.attribute("tracegate.fault.abort_status", int: Int64(r.fault.abortStatus)) }
+                }
                 let ownError = r.error.utf8CodeUnitCount > 0
                 if ownError {
                     s.attribute("error.type", r.error)

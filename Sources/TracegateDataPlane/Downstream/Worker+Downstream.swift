@@ -130,6 +130,7 @@ extension Worker {
             d.pointee.exchange.routeSlot = Int32(truncatingIfNeeded: snapshot.routes[route].metricSlot)
         }
         recordRequestHead(fd, host: host)
+        resetFaultHeaders()
         writeUpstreamHead(fd)
         if case .contentLength(let n) = requestHead.framing, snapshot.maxRequestBodyBytes > 0, n > snapshot.maxRequestBodyBytes {
             fail(fd, ProxyError(kind: .bodyTooLarge))
@@ -151,6 +152,7 @@ extension Worker {
         d.pointee.exchange.deadlineNanos = retry.timeout.map { d.pointee.exchange.startNanos &+ $0 } ?? 0
         d.pointee.exchange.hasIdempotencyKey = requestHead.firstIndex(of: .idempotencyKey) != nil
         if snapshot.routes[route].mirror != nil { mirrorRouted(fd, route: route) }
+        guard startFaults(fd, route: route) else { return }
         attachUpstream(fd)
     }
 

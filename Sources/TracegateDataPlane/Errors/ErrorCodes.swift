@@ -11,7 +11,7 @@ public enum ErrorCodes {
             .upstreamReset, .upstreamTimeout, .upstreamMalformedResponse, .upstreamPoolExhausted,
             .tooManyConnections, .draining, .h2MalformedRequest(status: 400), .h2MalformedRequest(status: 501),
             .h2HeaderListTooLarge, .upstreamStreamReset, .upstreamOverloaded(.requests), .upstreamCircuitOpen,
-            .upstreamPendingTimeout,
+            .upstreamPendingTimeout, .faultAbort(status: 503), .faultHeaderInvalid(.delay),
         ]
         let parse = HTTPParseError.Kind.allCases.map { ProxyError.Kind.badRequest(HTTPParseError($0)) }
         var seen = Set<String>()

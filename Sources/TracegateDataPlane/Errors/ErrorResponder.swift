@@ -44,14 +44,24 @@ enum ErrorResponder {
         case .upstreamOverloaded: return Mapping(status: 503, reason: "Service Unavailable", code: "upstream_overloaded", message: "a circuit_breakers threshold of the cluster is full (see x-tracegate-overloaded)")
         case .upstreamCircuitOpen: return Mapping(status: 503, reason: "Service Unavailable", code: "upstream_circuit_open", message: "every endpoint of the cluster has an open circuit breaker")
         case .upstreamPendingTimeout: return Mapping(status: 503, reason: "Service Unavailable", code: "upstream_pending_timeout", message: "no upstream connection became free within the attempt timeout")
+        case .faultAbort(let status):
+            // The reason phrase carries no meaning in HTTP/1.1 (RFC 9112 §4); this one says what happened.
+            return Mapping(status: Int(status), reason: "Fault Injected", code: "fault_abort", message: "fault injected on purpose (routes[].fault.abort or x-tracegate-fault-abort); the upstream was not contacted")
+        case .faultHeaderInvalid(.delay):
+            return Mapping(status: 400, reason: "Bad Request", code: "fault_header_invalid", message: "x-tracegate-fault-delay-ms must be 0 to 60000 (milliseconds, decimal digits)")
+        case .faultHeaderInvalid(.abort):
+            return Mapping(status: 400, reason: "Bad Request", code: "fault_header_invalid", message: "x-tracegate-fault-abort must be a status code in 200...599")
         }
     }
 
     /// Writes a complete JSON error response: status line, headers, body. `correlationID` is echoed
-    /// in `X-Correlation-ID` and in the body (empty when the request never got that far).
+    /// in `X-Correlation-ID` and in the body (empty when the request never got that far). A
+    /// non-empty `fault` (the request's injected faults) adds `x-tracegate-fault`, so a rehearsal's
+    /// answer can never be mistaken for an outage's. A 204 or 304 abort gets neither body nor
+    /// Content-Length (RFC 9110 §15.3.5, §15.4.5).
     static func write(
         _ error: ProxyError, correlationHeader: UnsafeRawBufferPointer, correlationID: UnsafeRawBufferPointer,
-        headOnly: Bool, close: Bool, into out: inout IOBuffer
+        headOnly: Bool, close: Bool, fault: StaticString = "", into out: inout IOBuffer
     ) -> Int {
         let m = mapping(for: error)
         out.append("HTTP/1.1 ")
@@ -67,6 +77,15 @@ enum ErrorResponder {
             out.append("x-tracegate-overloaded: ")
             out.append(overloadedValue(resource))
             out.append("\r\n")
+        }
+        if fault.utf8CodeUnitCount > 0 {
+            out.append("x-tracegate-fault: ")
+            out.append(fault)
+            out.append("\r\n")
+        }
+        if m.status == 204 || m.status == 304 {
+            out.append("\r\n")
+            return m.status
         }
         // {"error":"<code>","status":<n>,"message":"<msg>","correlation_id":"<id>"}\n
         let length = 10 + m.code.utf8CodeUnitCount + 11 + decimalDigits(m.status) + 12

@@ -37,6 +37,11 @@ struct ProxyError: Error, Equatable {
         /// The request waited in the cluster's pending queue for a connection longer than its
         /// attempt timeout.
         case upstreamPendingTimeout
+        /// A fault injected on purpose (`routes[].fault.abort` or `x-tracegate-fault-abort`): the
+        /// status asked for, answered without contacting the upstream.
+        case faultAbort(status: UInt16)
+        /// An authorised caller sent a fault header Tracegate cannot read (400).
+        case faultHeaderInvalid(FaultHeaderProblem)
     }
 
     var kind: Kind

@@ -118,5 +118,11 @@ struct Exchange {
     /// The shadow copy of this request, when its route mirrors it.
     var mirror = MirrorLink()
 
+    // Faults injected on purpose (`routes[].fault`, the fault headers).
+    /// What this request gets: a delay before its first attempt, an abort instead of one.
+    var fault = FaultPlan()
+    /// Held by the fault delay: the slot's timer (`faultDelay`) ends the hold.
+    var faultHeld = false
+
     var isRequestComplete: Bool { requestTracker.isComplete && requestSent == requestScanned }
 }

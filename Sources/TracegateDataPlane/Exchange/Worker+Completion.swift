@@ -57,7 +57,8 @@ extension Worker {
         let correlation = correlationID(fd)
         let status = snapshot.edge.correlationHeader.withUnsafeBytes { name in
             ErrorResponder.write(error, correlationHeader: name, correlationID: correlation,
-                                 headOnly: d.pointee.exchange.method == .head, close: close, into: &d.pointee.outBuf)
+                                 headOnly: d.pointee.exchange.method == .head, close: close,
+                                 fault: d.pointee.exchange.fault.label, into: &d.pointee.outBuf)
         }
         d.pointee.exchange.status = status
         counters.addError(ErrorResponder.mapping(for: error).code)

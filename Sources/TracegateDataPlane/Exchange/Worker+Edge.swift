@@ -1,6 +1,7 @@
 // Worker+Edge: applying the edge decision (trace context, ids, sanitisation) to the heads.
 import TracegateContext
 import TracegateHTTP
+import TracegateResilience
 
 extension IOBuffer: ByteSink {}
 
@@ -43,6 +44,8 @@ extension Worker {
                 case .debug: if input.debug == nil { input.debug = value }
                 case .correlation: if input.correlationID == nil { input.correlationID = value }
                 case .session: if input.sessionFromHeader == nil { input.sessionFromHeader = value }
+                case .faultDelay: if faultDelayHeader == nil { faultDelayHeader = value }
+                case .faultAbort: if faultAbortHeader == nil { faultAbortHeader = value }
                 }
             }
         }
@@ -54,6 +57,7 @@ extension Worker {
             }
         }
         countEdge(decision)
+        noteFaultHeaders(authorised: decision.authorisesFaultHeaders(trusted: trusted))
         // Verbose headers exist only for the access log: nothing would ever take them with it off.
         if decision.debug.isHonoured && snapshot.accessLog { captureDebugRequest(fd, source: source) }
         d.pointee.exchange.edge = decision
@@ -122,10 +126,18 @@ extension Worker {
         }
     }
 
-    /// Appends X-Correlation-ID, traceresponse (when the listener allows it) and the session cookie
-    /// (when one was issued) to a response head being written for the client.
+    /// Appends `x-tracegate-fault` (when a fault was injected), X-Correlation-ID, traceresponse
+    /// (when the listener allows it) and the session cookie (when one was issued) to a response
+    /// head being written for the client.
     func writeEdgeResponseHeaders(_ fd: Int32) {
         let d = table[fd]
+        let fault = d.pointee.exchange.fault
+        if !fault.isEmpty {
+            // A delayed response says so too: a rehearsal is visible in every answer it shaped.
+            d.pointee.outBuf.append("x-tracegate-fault: ")
+            d.pointee.outBuf.append(fault.label)
+            d.pointee.outBuf.append("\r\n")
+        }
         let settings = snapshot.edge
         guard settings.enabled else { return }
         let id = correlationID(fd)

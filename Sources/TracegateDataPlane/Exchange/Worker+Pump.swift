@@ -24,7 +24,10 @@ extension Worker {
             // upstream answers (nginx's broken-connection check), so a client that gives up frees
             // its upstream connection, its queue place and its thresholds at once, whether the
             // exchange is connecting, waiting in the pending queue, backing off or waiting for the head.
-            if d.pointee.peerHungUp && d.pointee.canRead && !d.pointee.isStream && d.pointee.exchange.requestTracker.isComplete
+            // A request held by a fault delay is checked with its body still arriving: nothing
+            // reads it before the hold ends, and the bytes read here are scanned then as usual.
+            if d.pointee.peerHungUp && d.pointee.canRead && !d.pointee.isStream
+                && (d.pointee.exchange.requestTracker.isComplete || d.pointee.exchange.faultHeld)
                 && !d.pointee.exchange.responseStarted {
                 switch checkClientGone(fd) {
                 case .progress: progress = true

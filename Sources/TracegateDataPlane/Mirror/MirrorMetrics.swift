@@ -1,6 +1,5 @@
 // MirrorMetrics: one worker's shadow-traffic counters, gauge and recent mismatches.
 import CTracegateShims
-import Glibc
 import TracegateResilience
 
 /// Per-route mirror figures of one worker, in memory the scraper reads without a lock, plus the
@@ -54,26 +53,17 @@ public final class MirrorMetrics: @unchecked Sendable {
     /// Mismatches recorded so far (the next cell is `recorded % recentCapacity`); the writer's
     /// own cursor: readers order cells by the count stored in each.
     private let recorded: UnsafeMutablePointer<UInt64>
-    private let mapping: UnsafeMutableRawPointer
-    private let mappedBytes: Int
+    private let memory: MappedWords
 
     public init(routeCapacity: Int = WorkerMetrics.Capacity.standard.routes) {
         self.routeCapacity = max(1, routeCapacity)
         let routeWords = self.routeCapacity * Layout.routeStride
         let cellWords = Self.recentCapacity * Layout.cellWords
-        let bytes = (routeWords + cellWords + 1) * MemoryLayout<UInt64>.stride
-        let raw = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
-        guard let raw, raw != MAP_FAILED else { fatalError("cannot map mirror metrics (\(bytes) bytes)") }
-        mapping = raw
-        mappedBytes = bytes
-        let words = raw.bindMemory(to: UInt64.self, capacity: bytes / MemoryLayout<UInt64>.stride)
+        memory = MappedWords(count: routeWords + cellWords + 1, purpose: "mirror metrics")
+        let words = memory.base
         routes = words
         cells = words + routeWords
         recorded = cells + cellWords
-    }
-
-    deinit {
-        munmap(mapping, mappedBytes)
     }
 
     @inline(__always)

@@ -50,6 +50,9 @@ public final class RuntimeSnapshot: Sendable {
         public var retry: RetryPolicy = .connectFailureOnly
         /// Shadow traffic for this route; nil when it mirrors nothing.
         public var mirror: MirrorPolicy? = nil
+        /// Faults injected on purpose (`fault`); nil when the route has none. Header faults from
+        /// authorised callers apply whether or not it is set.
+        public var fault: FaultInjection? = nil
 
         public init(name: String, host: HostMatch, pathPrefix: [UInt8], clusterIndex: Int, responseTimeoutNanos: UInt64,
                     metricSlot: Int = -1) {

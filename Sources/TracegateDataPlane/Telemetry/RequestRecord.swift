@@ -1,6 +1,7 @@
 // RequestRecord: one finished exchange as plain values, for the access log and request ring.
 import TracegateContext
 import TracegateHTTP
+import TracegateResilience
 
 /// What the control side needs to log and index a finished request. A trivial value written
 /// once by the worker into its ring; no references, so it crosses threads by copy.
@@ -66,6 +67,9 @@ public struct RequestRecord: Sendable {
     /// What mirroring did with the request: 0 not selected, else 1 + the
     /// `MirrorMetrics.RequestOutcome` raw value (sent, dropped at max_in_flight, skipped for body).
     public var mirrorOutcome: UInt8 = 0
+    /// The faults injected into this request on purpose (all zero: none), for `tracegate.fault`
+    /// and the access log's `fault`. An abort still pending when the client left is not in it.
+    public var fault = FaultPlan()
 
     public init() {}
 

@@ -1,6 +1,7 @@
 // Worker+Record: filling and publishing the request record of each exchange.
 import TracegateContext
 import TracegateHTTP
+import TracegateResilience
 
 extension Worker {
     /// Copies the facts that live in the request head (method, path, host, user agent) into the
@@ -92,6 +93,12 @@ extension Worker {
             r.error = x.errorCode.map { ErrorResponder.mapping(for: $0).code } ?? ""
             r.correlationID.set(correlation)
             r.sessionID.set(session)
+            r.fault = x.fault
+            if x.faultHeld {
+                // Ended while held (the client left): the abort was never answered.
+                r.fault.flags &= ~(FaultPlan.Flag.abort | FaultPlan.Flag.abortFromHeader)
+                r.fault.abortStatus = 0
+            }
         }
         if !pushed { counters.add(.accessLogDropped) }
         if x.mirror.phase != .none { mirrorPrimaryFinished(fd) }

@@ -1,6 +1,5 @@
 // WorkerMetrics: one worker's per-route, per-cluster and per-endpoint metric blocks.
 import CTracegateShims
-import Glibc
 
 /// Request counts, duration histograms with exemplars, upstream attempt outcomes and pool gauges
 /// of one worker, by *slot* (route, cluster, endpoint), in memory the control side reads when
@@ -38,9 +37,11 @@ public final class WorkerMetrics: @unchecked Sendable {
         static var statusClasses: Int { 5 }
         /// Buckets, then the sum of nanoseconds, then one exemplar cell per bucket.
         static var histogramWords: Int { DurationBuckets.count + 1 + DurationBuckets.count * ExemplarCell.words }
-        /// Route block: requests by method × status class, then the duration histogram.
+        /// Route block: requests by method × status class, the duration histogram, then injected
+        /// faults by kind × source (`WorkerMetrics+Faults`).
         static var routeHistogram: Int { methods * statusClasses }
-        static var routeStride: Int { routeHistogram + histogramWords }
+        static var routeFaults: Int { routeHistogram + histogramWords }
+        static var routeStride: Int { routeFaults + FaultKind.allCases.count * 2 }
         /// Cluster and endpoint blocks: attempts by outcome, 5xx responses, then the histogram.
         static var outcomes: Int { 8 }
         static var upstream5xx: Int { outcomes }
@@ -57,8 +58,7 @@ public final class WorkerMetrics: @unchecked Sendable {
     let clusters: UnsafeMutablePointer<UInt64>
     let endpoints: UnsafeMutablePointer<UInt64>
     let gauges: UnsafeMutablePointer<UInt64>
-    private let mapping: UnsafeMutableRawPointer
-    private let mappedBytes: Int
+    private let memory: MappedWords
 
     public init(capacity: Capacity = .standard) {
         self.capacity = capacity
@@ -66,20 +66,12 @@ public final class WorkerMetrics: @unchecked Sendable {
         let clusterWords = capacity.clusters * Layout.upstreamStride
         let endpointWords = capacity.endpoints * Layout.upstreamStride
         let gaugeWords = capacity.endpoints * Layout.gaugeStride
-        let bytes = (routeWords + clusterWords + endpointWords + gaugeWords) * MemoryLayout<UInt64>.stride
-        let raw = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
-        guard let raw, raw != MAP_FAILED else { fatalError("cannot map worker metrics (\(bytes) bytes)") }
-        mapping = raw
-        mappedBytes = bytes
-        let words = raw.bindMemory(to: UInt64.self, capacity: bytes / MemoryLayout<UInt64>.stride)
+        memory = MappedWords(count: routeWords + clusterWords + endpointWords + gaugeWords, purpose: "worker metrics")
+        let words = memory.base
         routes = words
         clusters = routes + routeWords
         endpoints = clusters + clusterWords
         gauges = endpoints + endpointWords
-    }
-
-    deinit {
-        munmap(mapping, mappedBytes)
     }
 
     /// Adds `delta` to a word this worker owns.

@@ -41,6 +41,8 @@ struct Connection {
         case retryBackoff
         /// Downstream: the exchange waited in a pool's pending queue for its whole attempt timeout.
         case pendingWait
+        /// Downstream: an injected fault delay ended; the request goes on (or is aborted).
+        case faultDelay
     }
 
     var kind: Kind = .free

@@ -49,6 +49,9 @@ extension Worker {
         case .retryBackoff:
             guard c.pointee.kind == .downstream, c.pointee.phase == .proxying, c.pointee.exchange.retryScheduled else { return }
             attachUpstream(fd)
+        case .faultDelay:
+            guard c.pointee.kind == .downstream, c.pointee.phase == .proxying, c.pointee.exchange.faultHeld else { return }
+            faultDelayEnded(fd)
         case .pendingWait:
             guard c.pointee.kind == .downstream, c.pointee.exchange.pendingPool >= 0 else { return }
             leavePending(c)

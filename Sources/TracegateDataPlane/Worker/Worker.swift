@@ -45,6 +45,11 @@ final class Worker {
     /// Views into the current request head, valid while its upstream head is written.
     var edgeInput = EdgeInput(trusted: false, nowNanos: 0)
     var edgeBaggage = HeaderFields()
+    /// The current request's fault headers (views into its head, set by `prepareEdge`) and
+    /// whether its caller may use them; read by `planFault` right after.
+    var faultDelayHeader: UnsafeRawBufferPointer? = nil
+    var faultAbortHeader: UnsafeRawBufferPointer? = nil
+    var faultHeadersAuthorised = false
     /// Redacted headers of honoured debug requests in flight, by downstream fd (rare path).
     var pendingDebug: [Int32: DebugDetails.Detail] = [:]
     let debugDetails: DebugDetails

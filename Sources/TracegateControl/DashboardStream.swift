@@ -47,14 +47,26 @@ final class DashboardStream: Sendable {
         }
         served.add(1, ordering: .relaxed)
         let resume = request.header("Last-Event-ID").flatMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+        // `?events=N`: end after N rounds (a `figures` event and its `requests`), for terminals and
+        // scripts (`curl -N …?events=1` returns); absent, the stream runs until the client goes.
+        var rounds: Int?
+        if let text = request.queryItems["events"] {
+            guard let n = Int(text), (1...10_000).contains(n) else {
+                active.subtract(1, ordering: .relaxed)
+                return SimpleResponse(status: 400, body: "{\"error\":\"bad_events\",\"detail\":\"events must be an integer 1...10000\"}\n")
+            }
+            rounds = n
+        }
         let headers = [("Cache-Control", "no-store"), ("X-Accel-Buffering", "no")]
+        let limit = rounds
         return SimpleResponse(streaming: "text/event-stream; charset=utf-8", headers: headers) { [self] writer in
             defer { active.subtract(1, ordering: .relaxed) }
-            run(writer, resume: resume, state: state, dataPlane: dataPlane, index: index)
+            run(writer, resume: resume, rounds: limit, state: state, dataPlane: dataPlane, index: index)
         }
     }
 
-    private func run(_ writer: StreamWriter, resume: UInt64?, state: ControlState, dataPlane: DataPlane, index: RequestIndex) {
+    private func run(_ writer: StreamWriter, resume: UInt64?, rounds: Int?, state: ControlState, dataPlane: DataPlane,
+                     index: RequestIndex) {
         // The browser's reconnect delay; the cursor starts after the client's last request, or
         // `backlog` requests back.
         guard writer.write("retry: 2000\n\n") else { return }
@@ -63,6 +75,7 @@ final class DashboardStream: Sendable {
         var previous: MetricsReport?
         var previousAt = monotonicNanos()
         var lastHeartbeat = previousAt
+        var sent = 0
         while writer.isOpen {
             let snapshot = state.snapshot
             let report = MetricsReport.collect(dataPlane: dataPlane, snapshot: snapshot, spans: nil)
@@ -81,6 +94,8 @@ final class DashboardStream: Sendable {
             } else if index.lastSequence > cursor {
                 cursor = index.lastSequence
             }
+            sent += 1
+            if let rounds, sent >= rounds { return }
             if (now - lastHeartbeat) / 1_000_000 >= UInt64(Self.heartbeatMillis) {
                 guard writer.write(": heartbeat\n\n") else { return }
                 lastHeartbeat = now

@@ -95,6 +95,15 @@ extension Integration {
             let first = try #require(resumed.first { $0.name == "requests" })
             let firstList = try #require(Wire.json(Array(first.data.utf8))?["requests"] as? [[String: Any]])
             #expect(firstList.first?["seq"] as? Int == 3)
+
+            // `?events=N` ends the stream after N rounds (a terminal's `curl -N` returns).
+            let bounded = try RawHTTPClient.connect(port: adminPort)
+            defer { bounded.close() }
+            #expect(bounded.send("GET /debug/stream?events=2 HTTP/1.1\r\nHost: admin\r\n\r\n"))
+            let boundedText = String(decoding: bounded.readUntilClose(timeout: .seconds(5)), as: UTF8.self)
+            #expect(bounded.lastReadError == nil, "the stream closed by itself")
+            #expect(try SSE.parse(boundedText).events.filter { $0.name == "figures" }.count == 2)
+            #expect(try Wire.exchange(port: adminPort, "GET /debug/stream?events=0 HTTP/1.1\r\nHost: admin\r\n\r\n")?.status == 400)
         }
 
         @Test("streams beyond the cap get 503 with a JSON error and are counted; a closed stream frees its place")

@@ -131,7 +131,7 @@ extension DashboardPage {
       dl.replaceChildren();
       const add = (k, v) => { dl.append(el('dt', '', k)); const dd = el('dd', '', v); dd.dataset.field = k; dl.append(dd); return dd; };
       for (const k of ['time', 'method', 'path', 'route', 'status', 'duration_ms', 'attempts', 'correlation_id', 'session_id',
-        'client_address', 'upstream', 'error']) if (r[k] !== undefined && r[k] !== '') add(k, r[k]);
+        'client_address', 'upstream', 'error', 'fault', 'fault_delay_ms']) if (r[k] !== undefined && r[k] !== '') add(k, r[k]);
       const tdd = add('trace_id', '');
       tdd.replaceChildren(...traceCell(r.trace_id).childNodes);
       const t = r.timeline || {};
@@ -139,6 +139,8 @@ extension DashboardPage {
       if (t.connection_age_ms !== undefined) events.push({ name: 'connection accepted', note: fmt(t.connection_age_ms, 3) + ' ms before', at: 0, point: true });
       events.push({ name: 'headers read', at: t.head_complete_ms || 0, point: true });
       if (t.route_chosen_ms !== undefined) events.push({ name: 'route chosen', at: t.route_chosen_ms, point: true });
+      // An injected delay holds the request between routing and its first attempt: show the hold.
+      if (r.fault_delay_ms) events.push({ name: 'fault delay (injected)', at: t.route_chosen_ms || 0, end: (t.route_chosen_ms || 0) + r.fault_delay_ms, fail: true });
       (r.attempt_log || []).forEach((a, i) => {
         const n = 'attempt ' + (i + 1) + ' ' + a.upstream;
         events.push({ name: n, at: a.start_ms, end: a.end_ms, fail: a.outcome !== 'response' || a.status >= 500,

@@ -19,6 +19,7 @@ section() {
 
 # ---------------------------------------------------------------------------------------
 # Debian packages: one per line, with the commands the tests use from it.
+#   chromium        chromium (headless: the live dashboard's browser test)
 #   curl            curl
 #   libnghttp2-dev  HTTP/2 library headers (the proxy's h2 codec links nghttp2)
 #   libssl-dev      OpenSSL headers (TLS termination)
@@ -30,6 +31,7 @@ section() {
 #   systemd         systemd-analyze (verifies deploy/systemd/tracegate.service)
 # ---------------------------------------------------------------------------------------
 APT_PACKAGES=(
+    chromium
     curl
     libnghttp2-dev
     libssl-dev
@@ -42,7 +44,7 @@ APT_PACKAGES=(
 )
 
 # Commands that must be on PATH once the packages are installed.
-REQUIRED_COMMANDS=(curl nghttp h2load nghttpd openssl ps promtool python3 systemd-analyze kubernetes-validate)
+REQUIRED_COMMANDS=(chromium curl nghttp h2load nghttpd openssl ps promtool python3 systemd-analyze kubernetes-validate)
 
 # ---------------------------------------------------------------------------------------
 # Python modules: "import-name:pip-package" per entry.
@@ -53,6 +55,8 @@ REQUIRED_COMMANDS=(curl nghttp h2load nghttpd openssl ps promtool python3 system
 #   grpc                 grpcio: Tests/Fixtures/grpc_server.py and grpc_client.py
 #   kubernetes_validate  the kubernetes-validate command: deploy/kubernetes against pinned
 #                        Kubernetes schemas (Integration.DeployArtefacts)
+#   websocket            websocket-client: Tests/Fixtures/dashboard_browser.py speaks the
+#                        Chrome DevTools Protocol to headless Chromium over it
 # ---------------------------------------------------------------------------------------
 PYTHON_MODULES=(
     "prometheus_client:prometheus-client"
@@ -60,6 +64,7 @@ PYTHON_MODULES=(
     "h2:h2"
     "grpc:grpcio"
     "kubernetes_validate:kubernetes-validate"
+    "websocket:websocket-client"
 )
 
 package_installed() {

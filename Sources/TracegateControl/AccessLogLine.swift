@@ -50,7 +50,10 @@ enum AccessLogLine {
             j.headers("request_headers", debug.requestHeaders)
             j.headers("response_headers", debug.responseHeaders)
         }
-        if attempts { writeAttempts(r, clusters: clusters, into: &j) }
+        if attempts {
+            writeAttempts(r, clusters: clusters, into: &j)
+            writeTimeline(r, into: &j)
+        }
         j.end()
     }
 
@@ -71,10 +74,24 @@ enum AccessLogLine {
                 j.int("status", Int(a.status))
                 j.bool("reused_connection", a.reusedConnection)
                 j.millis("start_ms", nanos: a.startOffsetNanos)
+                if a.connectOffsetNanos > 0 { j.millis("connect_ms", nanos: a.connectOffsetNanos) }
                 if a.headOffsetNanos > 0 { j.millis("response_head_ms", nanos: a.headOffsetNanos) }
                 j.millis("end_ms", nanos: a.endOffsetNanos)
                 j.end()
             }
         }
+    }
+
+    /// `timeline`: the request's own points, in milliseconds from its exchange's start (the head
+    /// complete): how long before it the connection was accepted, the route chosen, the mirror
+    /// decision. Attempts carry their own points (`attempt_log`); `duration_ms` is the last byte.
+    static func writeTimeline(_ r: RequestRecord, into j: inout ByteJSON) {
+        j.raw(",\"timeline\":")
+        j.begin()
+        j.millis("connection_age_ms", nanos: r.connectionAgeNanos)
+        j.millis("head_complete_ms", nanos: 0)
+        if r.routeIndex >= 0 { j.millis("route_chosen_ms", nanos: r.routeChosenOffsetNanos) }
+        j.string("mirror", r.mirrorOutcomeLabel)
+        j.end()
     }
 }

@@ -11,18 +11,23 @@ enum AdminServer {
 
     static func start(at address: SocketAddress, state: ControlState, dataPlane: DataPlane, index: RequestIndex,
                       spans: @escaping SpanStatsSource = { nil }) throws(SocketError) -> SimpleHTTPServer {
+        let streams = DashboardStream()
         let server = try SimpleHTTPServer(bind: address) { request in
-            route(request, state: state, dataPlane: dataPlane, index: index, spans: spans)
+            if request.path == "/debug/stream" && request.method == "GET" {
+                return streams.response(request, state: state, dataPlane: dataPlane, index: index)
+            }
+            return route(request, state: state, dataPlane: dataPlane, index: index, spans: spans, streams: streams)
         }
         server.start(name: "tg-admin")
         return server
     }
 
     static func route(_ request: SimpleRequest, state: ControlState, dataPlane: DataPlane, index: RequestIndex,
-                      spans: SpanStatsSource) -> SimpleResponse {
+                      spans: SpanStatsSource, streams: DashboardStream? = nil) -> SimpleResponse {
         guard request.method == "GET" || request.method == "HEAD" else {
             return SimpleResponse(status: 405, body: "{\"error\":\"method_not_allowed\"}\n", headers: [("Allow", "GET, HEAD")])
         }
+        if let page = DashboardPage.response(for: request.path) { return page }
         switch request.path {
         case "/healthz":
             return SimpleResponse(status: 200, body: "{\"status\":\"ok\"}\n")
@@ -32,7 +37,7 @@ enum AdminServer {
         case "/metrics":
             // The scraper's Accept header picks Prometheus text or OpenMetrics (with exemplars).
             let (contentType, body) = MetricsExposition.render(dataPlane: dataPlane, snapshot: state.snapshot, spans: spans(),
-                                                               accept: request.header("Accept"))
+                                                               accept: request.header("Accept"), streams: streams)
             return SimpleResponse(status: 200, contentType: contentType, body: body)
         case "/debug/requests":
             let q = request.queryItems
@@ -53,8 +58,11 @@ enum AdminServer {
             }
             json.raw("]}\n")
             return SimpleResponse(status: 200, body: json.text)
+        case "/debug/stream":
+            // Only GET opens a stream (a HEAD would hold a stream slot for nothing).
+            return SimpleResponse(status: 405, body: "{\"error\":\"method_not_allowed\"}\n", headers: [("Allow", "GET")])
         case "/debug/state":
-            return SimpleResponse(status: 200, body: DebugState.render(state: state, dataPlane: dataPlane))
+            return SimpleResponse(status: 200, body: DebugState.render(state: state, dataPlane: dataPlane, streams: streams))
         default:
             return SimpleResponse(status: 404, body: "{\"error\":\"not_found\"}\n")
         }

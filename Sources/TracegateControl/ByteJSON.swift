@@ -23,6 +23,9 @@ struct ByteJSON {
 
     mutating func raw(_ s: StaticString) { out.append(s) }
 
+    /// A bare decimal number (no key), for hand-assembled wrappers around objects.
+    mutating func rawDecimal(_ v: UInt64) { out.appendDecimal(v) }
+
     mutating func begin() {
         out.append(byte: 0x7B)
         first = true

@@ -12,6 +12,8 @@ public final class ControlState: Sendable {
         var draining = false
         var ready = false
         var snapshot: RuntimeSnapshot?
+        /// `telemetry.trace_url_template` of the running config (the dashboard's trace links).
+        var traceURLTemplate: String?
     }
 
     private let facts = Mutex(Facts())
@@ -19,6 +21,7 @@ public final class ControlState: Sendable {
     var draining: Bool { facts.withLock { $0.draining } }
     var ready: Bool { facts.withLock { $0.ready && !$0.draining } }
     var snapshot: RuntimeSnapshot? { facts.withLock { $0.snapshot } }
+    var traceURLTemplate: String? { facts.withLock { $0.traceURLTemplate } }
 
     func update(_ body: (inout Facts) -> Void) { facts.withLock { body(&$0) } }
 }

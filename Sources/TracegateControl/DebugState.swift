@@ -8,7 +8,7 @@ import TracegateResilience
 /// (open, idle, in flight), and process-wide in-flight figures — read from the same per-worker
 /// blocks as `/metrics`, summed now.
 enum DebugState {
-    static func render(state: ControlState, dataPlane: DataPlane) -> String {
+    static func render(state: ControlState, dataPlane: DataPlane, streams: DashboardStream? = nil) -> String {
         let snapshot = state.snapshot
         let clusters = snapshot?.clusters ?? []
         let mismatches = dataPlane.recentMirrorMismatches()
@@ -41,7 +41,7 @@ enum DebugState {
                 "resilience": clusterGuards(dataPlane, slot: cluster.metricSlot),
             ]
         }
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "config": ["version": snapshot?.version ?? 0, "hash": snapshot?.configHash ?? ""],
             "draining": state.draining,
             "workers": dataPlane.workerCount,
@@ -53,6 +53,11 @@ enum DebugState {
             // Exchanges holding an upstream connection now (connecting, sending or receiving).
             "exchanges_in_flight": inFlight,
         ]
+        if let streams {
+            // The live dashboard's event streams: open now, served, and refused at the cap.
+            object["dashboard_streams"] = ["active": streams.activeStreams, "max": streams.maxStreams,
+                                           "served_total": streams.servedStreams, "rejected_total": streams.rejectedStreams]
+        }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
     }

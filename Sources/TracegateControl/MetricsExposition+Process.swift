@@ -73,5 +73,12 @@ extension MetricsExposition {
         for (header, count) in report.stripped {
             w.sample("tracegate_untrusted_headers_stripped_total", [("header", header)], count)
         }
+        if let streams = report.dashboardStreams {
+            w.family("tracegate_dashboard_streams", .gauge, help: "Live dashboard event streams (/debug/stream) open now.")
+            w.sample("tracegate_dashboard_streams", [], streams.active)
+            w.family("tracegate_dashboard_streams_rejected_total", .counter,
+                     help: "Live dashboard event streams refused because the maximum was open (503).")
+            w.sample("tracegate_dashboard_streams_rejected_total", [], streams.rejected)
+        }
     }
 }

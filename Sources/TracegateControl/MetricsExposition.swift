@@ -11,9 +11,10 @@ import TracegateDataPlane
 enum MetricsExposition {
     /// The response to one scrape: content type and body.
     static func render(dataPlane: DataPlane, snapshot: RuntimeSnapshot?, spans: SpanExportStats?,
-                       accept: String?) -> (contentType: String, body: String) {
+                       accept: String?, streams: DashboardStream? = nil) -> (contentType: String, body: String) {
         let dialect = MetricsDialect.negotiate(accept: accept)
-        let report = MetricsReport.collect(dataPlane: dataPlane, snapshot: snapshot, spans: spans)
+        var report = MetricsReport.collect(dataPlane: dataPlane, snapshot: snapshot, spans: spans)
+        if let streams { report.dashboardStreams = (UInt64(max(streams.activeStreams, 0)), streams.rejectedStreams) }
         return (dialect.contentType, render(report, dialect: dialect))
     }
 

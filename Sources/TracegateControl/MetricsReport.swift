@@ -54,6 +54,8 @@ struct MetricsReport {
     /// nil until a span exporter reports.
     var spans: SpanExportStats?
     var mirror = MirrorReport()
+    /// The live dashboard's event streams: open now, and refused at the cap (nil: not reported).
+    var dashboardStreams: (active: UInt64, rejected: UInt64)?
 
     func counter(_ name: WorkerCounters.Name) -> UInt64 { counters[name] ?? 0 }
 }

@@ -74,6 +74,7 @@ public final class ProxyService: Service, Sendable {
             $0.snapshot = snapshot
             $0.configHash = config.sourceHash
             $0.configPath = options.configPath
+            $0.traceURLTemplate = config.telemetry.traceURLTemplate
         }
         dataPlane.start()
         accessLog.start()
@@ -143,6 +144,7 @@ public final class ProxyService: Service, Sendable {
                 $0.snapshot = next
                 $0.configHash = config.sourceHash
                 $0.version = version
+                $0.traceURLTemplate = config.telemetry.traceURLTemplate
             }
             logger.info("reloaded", metadata: ["version": "\(version)", "config_hash": .string(config.sourceHash)])
         } catch let error as ConfigErrors {

@@ -20,6 +20,9 @@ final class RequestIndex: Sendable {
     private struct Ring {
         var items: [RequestRecord] = []
         var next = 0
+        /// Records ever added: the newest record's sequence number (the first is 1). The live
+        /// stream's cursor, so each request is sent once.
+        var added: UInt64 = 0
     }
 
     let capacity: Int
@@ -38,7 +41,29 @@ final class RequestIndex: Sendable {
                     r.items[r.next] = record
                 }
                 r.next = (r.next + 1) % capacity
+                r.added &+= 1
             }
+        }
+    }
+
+    /// The newest record's sequence number (0 while empty).
+    var lastSequence: UInt64 { ring.withLock { $0.added } }
+
+    /// Records added after sequence `cursor`, oldest first, with their sequence numbers: at most
+    /// the newest `limit` of them (older ones are skipped, as are those the ring already overwrote).
+    func since(_ cursor: UInt64, limit: Int) -> [(sequence: UInt64, record: RequestRecord)] {
+        ring.withLock { r in
+            let n = UInt64(r.items.count)
+            guard r.added > cursor, n > 0 else { return [] }
+            let count = Int(min(r.added - cursor, n, UInt64(max(limit, 0))))
+            var out: [(sequence: UInt64, record: RequestRecord)] = []
+            out.reserveCapacity(count)
+            for k in stride(from: count - 1, through: 0, by: -1) {
+                // k = 0 is the newest record, at next - 1.
+                let index = (r.next - 1 - k + 2 * r.items.count) % r.items.count
+                out.append((r.added - UInt64(k), r.items[index]))
+            }
+            return out
         }
     }
 

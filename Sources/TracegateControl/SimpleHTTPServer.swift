@@ -34,12 +34,32 @@ public struct SimpleResponse: Sendable {
     public var contentType: String
     public var body: [UInt8]
     public var headers: [(String, String)] = []
+    /// Streaming mode: when set, the server sends the head without a length (`Connection: close`),
+    /// then hands the connection to this body, which writes until the client goes or the server
+    /// stops; the connection closes when it returns. `body` is ignored.
+    public var stream: (@Sendable (StreamWriter) -> Void)?
 
     public init(status: Int, contentType: String = "application/json", body: String, headers: [(String, String)] = []) {
         self.status = status
         self.contentType = contentType
         self.body = Array(body.utf8)
         self.headers = headers
+    }
+
+    public init(status: Int, contentType: String, bytes: [UInt8], headers: [(String, String)] = []) {
+        self.status = status
+        self.contentType = contentType
+        self.body = bytes
+        self.headers = headers
+    }
+
+    /// A streaming response (see ``stream``).
+    public init(streaming contentType: String, headers: [(String, String)] = [], body: @escaping @Sendable (StreamWriter) -> Void) {
+        self.status = 200
+        self.contentType = contentType
+        self.body = []
+        self.headers = headers
+        self.stream = body
     }
 }
 
@@ -145,6 +165,14 @@ public final class SimpleHTTPServer: Sendable {
             var req = request
             req.bodyLength = Int(tracker.payloadBytes)
             let response = handler(req)
+            if let stream = response.stream {
+                if head.method == .head {
+                    send(fd, response, keepAlive: false, headOnly: true)
+                } else {
+                    runStream(fd, response, stream)
+                }
+                return
+            }
             send(fd, response, keepAlive: head.keepAlive, headOnly: head.method == .head)
             if !head.keepAlive { return }
         }
@@ -160,9 +188,26 @@ public final class SimpleHTTPServer: Sendable {
             headers: head.headers.map { (text($0.name), text($0.value)) }, bodyLength: 0)
     }
 
+    /// Sends a streaming response's head, then lets its body write until it returns.
+    private func runStream(_ fd: Int32, _ response: SimpleResponse, _ body: @Sendable (StreamWriter) -> Void) {
+        var head = "HTTP/1.1 \(response.status) \(SimpleHTTPServer.reason(response.status))\r\n"
+        head += "Content-Type: \(response.contentType)\r\n"
+        for (k, v) in response.headers { head += "\(k): \(v)\r\n" }
+        head += "Connection: close\r\n\r\n"
+        let writer = StreamWriter(fd: fd, server: self)
+        // The body runs even when the head could not be written (it sees a closed writer and
+        // returns at once), so whatever it holds — a stream slot — is always given back.
+        writer.write(Array(head.utf8))
+        body(writer)
+    }
+
+    /// Whether `stop()` was called (streams end when it is).
+    var isStopped: Bool { stopped.load(ordering: .relaxed) }
+
     private func send(_ fd: Int32, _ response: SimpleResponse, keepAlive: Bool, headOnly: Bool) {
         var head = "HTTP/1.1 \(response.status) \(SimpleHTTPServer.reason(response.status))\r\n"
-        head += "Content-Type: \(response.contentType)\r\nContent-Length: \(response.body.count)\r\n"
+        head += "Content-Type: \(response.contentType)\r\n"
+        if response.stream == nil { head += "Content-Length: \(response.body.count)\r\n" }
         for (k, v) in response.headers { head += "\(k): \(v)\r\n" }
         if !keepAlive { head += "Connection: close\r\n" }
         head += "\r\n"

@@ -14,6 +14,7 @@ struct TelemetryConfigurationTests {
         #expect(config.telemetry.slowRequestThreshold == .seconds(2))
         #expect(config.telemetry.otlp.maxQueueSize == 2048)
         #expect(config.admin.requestHistory == 10_000)
+        #expect(config.telemetry.traceURLTemplate == nil)
     }
 
     @Test("every key is read")
@@ -27,6 +28,7 @@ struct TelemetryConfigurationTests {
               resource_attributes: {k8s.pod.name: p-1, replicas: 3}
               always_export_errors: false
               slow_request_threshold: 0s
+              trace_url_template: "https://jaeger.example:16686/trace/{trace_id}?uiEmbed=v0"
               otlp:
                 endpoint: http://collector.local:4318/v1/traces
                 headers: {x-api-key: abc}
@@ -43,6 +45,7 @@ struct TelemetryConfigurationTests {
         #expect(t.resourceAttributes == ["k8s.pod.name": "p-1", "replicas": "3"])
         #expect(!t.alwaysExportErrors)
         #expect(t.slowRequestThreshold == .zero)
+        #expect(t.traceURLTemplate == "https://jaeger.example:16686/trace/{trace_id}?uiEmbed=v0")
         #expect(t.otlp.endpoint == OTLPEndpoint(host: "collector.local", port: 4318, path: "/v1/traces"))
         #expect(t.otlp.headers == ["x-api-key": "abc"])
         #expect(t.otlp.timeout == .seconds(3))
@@ -84,6 +87,15 @@ struct TelemetryConfigurationTests {
             ("telemetry: {service_name: \"\"}\n", "telemetry.service_name: must not be empty"),
             ("telemetry: {resource_attributes: [a]}\n", "telemetry.resource_attributes: expected a mapping"),
             ("telemetry: {sampling: 1}\n", "telemetry.sampling: unknown key \"sampling\""),
+            ("telemetry: {trace_url_template: \"ftp://j/trace/{trace_id}\"}\n",
+             "telemetry.trace_url_template: must be an http:// or https:// URL, got \"ftp://j/trace/{trace_id}\""),
+            ("telemetry: {trace_url_template: \"http://jaeger:16686/trace/\"}\n",
+             "telemetry.trace_url_template: must contain {trace_id}, got \"http://jaeger:16686/trace/\""),
+            ("telemetry: {trace_url_template: \"http:///trace/{trace_id}\"}\n",
+             "telemetry.trace_url_template: must name a host"),
+            ("telemetry: {trace_url_template: \"http://j/trace/{trace_id}\\\">\"}\n",
+             "telemetry.trace_url_template: must not contain \"\\\"\""),
+            ("telemetry: {trace_url_template: \"\"}\n", "telemetry.trace_url_template: must not be empty"),
             ("admin: {request_history: 0}\n", "admin.request_history: must be between 1 and 1000000 (got 0)"),
         ]
     )

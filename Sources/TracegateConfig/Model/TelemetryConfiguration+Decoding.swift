@@ -3,7 +3,7 @@
 extension TelemetryConfiguration {
     static let keys = [
         "service_name", "service_version", "environment", "resource_attributes", "otlp", "always_export_errors",
-        "slow_request_threshold",
+        "slow_request_threshold", "trace_url_template",
     ]
 
     /// Reads `telemetry:`; absent keys keep their defaults.
@@ -19,6 +19,31 @@ extension TelemetryConfiguration {
         if let value = mapping["slow_request_threshold"]?.duration(max: .seconds(3600), allowZero: true, &diagnostics) {
             slowRequestThreshold = value
         }
+        if let templateField = mapping["trace_url_template"], !templateField.isNull,
+           let text = templateField.nonEmptyString(&diagnostics) {
+            switch Self.validateTraceURLTemplate(text) {
+            case nil: traceURLTemplate = text
+            case let problem?: templateField.report(problem, &diagnostics)
+            }
+        }
+    }
+
+    /// Why `text` is not a usable trace link template (nil when it is): an absolute http(s) URL
+    /// with a host, `{trace_id}` somewhere in it, and no characters that would break out of an
+    /// HTML attribute or URL (the dashboard puts it into `href`).
+    static func validateTraceURLTemplate(_ text: String) -> String? {
+        let lower = text.lowercased()
+        let rest: Substring
+        if lower.hasPrefix("http://") { rest = text.dropFirst(7) }
+        else if lower.hasPrefix("https://") { rest = text.dropFirst(8) }
+        else { return "must be an http:// or https:// URL, got \"\(text)\"" }
+        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if host.isEmpty || host.hasPrefix("{") { return "must name a host, got \"\(text)\"" }
+        if !text.contains("{trace_id}") { return "must contain {trace_id}, got \"\(text)\"" }
+        if let bad = text.unicodeScalars.first(where: { $0.value <= 0x20 || $0.value >= 0x7F || "\"'<>\\`".unicodeScalars.contains($0) }) {
+            return "must not contain \"\(bad.escaped(asASCII: true))\" (spaces, quotes, angle brackets, backslashes and non-ASCII are not allowed)"
+        }
+        return nil
     }
 }
 

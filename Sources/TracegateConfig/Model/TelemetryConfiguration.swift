@@ -25,6 +25,11 @@ public struct TelemetryConfiguration: Sendable, Equatable {
     public var alwaysExportErrors: Bool
     /// `slow_request_threshold`. Default 2 s; 0 turns the latency rule off.
     public var slowRequestThreshold: Duration
+    /// `trace_url_template`. Default none. An http(s) URL containing `{trace_id}` (e.g.
+    /// `http://jaeger:16686/trace/{trace_id}`): the live dashboard turns every trace id into a
+    /// link to the trace UI with it, so on-call goes from a failing request to its trace in one
+    /// click. Without it trace ids are plain text.
+    public var traceURLTemplate: String?
 
     public init(
         serviceName: String = "tracegate",
@@ -33,7 +38,8 @@ public struct TelemetryConfiguration: Sendable, Equatable {
         resourceAttributes: [String: String] = [:],
         otlp: OTLPConfiguration = OTLPConfiguration(),
         alwaysExportErrors: Bool = true,
-        slowRequestThreshold: Duration = .seconds(2)
+        slowRequestThreshold: Duration = .seconds(2),
+        traceURLTemplate: String? = nil
     ) {
         self.serviceName = serviceName
         self.serviceVersion = serviceVersion
@@ -42,6 +48,7 @@ public struct TelemetryConfiguration: Sendable, Equatable {
         self.otlp = otlp
         self.alwaysExportErrors = alwaysExportErrors
         self.slowRequestThreshold = slowRequestThreshold
+        self.traceURLTemplate = traceURLTemplate
     }
 }
 

@@ -41,6 +41,7 @@ extension Worker {
             let slot = table[fd]
             slot.pointee.reset(kind: .downstream, fd: fd)
             slot.pointee.listenerIndex = listenerIndex
+            slot.pointee.acceptedNanos = now
             slot.pointee.peer = PeerAddress(storage)
             slot.pointee.trusted = listenerIndex < listeners.count && listeners[listenerIndex].trust.trusts(slot.pointee.peer)
             slot.pointee.phase = .idle

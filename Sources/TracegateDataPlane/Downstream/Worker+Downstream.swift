@@ -126,6 +126,7 @@ extension Worker {
         let route = matchRoute(host: host, path: path)
         if let route {
             d.pointee.exchange.routeIndex = route
+            d.pointee.exchange.routeChosenNanos = now
             d.pointee.exchange.routeSlot = Int32(truncatingIfNeeded: snapshot.routes[route].metricSlot)
         }
         recordRequestHead(fd, host: host)

@@ -41,6 +41,10 @@ struct Exchange {
 
     // Routing.
     var routeIndex: Int = -1
+    /// When routing chose the route (monotonic; 0 before), for the request's timeline.
+    var routeChosenNanos: UInt64 = 0
+    /// What mirroring did with this request, as ``RequestRecord/mirrorOutcome`` encodes it.
+    var mirrorOutcome: UInt8 = 0
     var clusterIndex: Int = -1
     var poolIndex: Int = -1
     var upstreamFD: Int32 = -1

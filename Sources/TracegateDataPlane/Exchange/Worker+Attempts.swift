@@ -37,6 +37,14 @@ extension Worker {
         d.pointee.record.attemptLog[i].http2 = true
     }
 
+    /// Marks the open attempt's new connection as connected (TCP; TLS follows), at least 1 ns
+    /// after the exchange's start so that 0 keeps meaning "no connect".
+    func noteAttemptConnected(_ fd: Int32) {
+        let d = table[fd]
+        guard let i = d.pointee.record.attemptLog.openIndex else { return }
+        d.pointee.record.attemptLog[i].connectOffsetNanos = max(1, now &- d.pointee.exchange.startNanos)
+    }
+
     /// Marks the open attempt as sent on a pooled keep-alive connection.
     func noteAttemptReused(_ fd: Int32) {
         let d = table[fd]

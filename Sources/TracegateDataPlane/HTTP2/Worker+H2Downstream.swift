@@ -166,6 +166,7 @@ extension Worker {
         c.pointee.stream.id = stream
         c.pointee.listenerIndex = parent.pointee.listenerIndex
         c.pointee.peer = parent.pointee.peer
+        c.pointee.acceptedNanos = parent.pointee.acceptedNanos
         c.pointee.trusted = parent.pointee.trusted
         c.pointee.canWrite = true
         c.pointee.phase = .idle

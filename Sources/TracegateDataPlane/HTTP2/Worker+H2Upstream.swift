@@ -35,6 +35,8 @@ extension Worker {
             }
             connection = cfd
             reused = false
+            // A plain connect that completed at once; otherwise the connection's first event notes it.
+            if table[cfd].pointee.upstreamPhase == .active { noteAttemptConnected(fd) }
         }
         openUpstreamStream(fd, on: connection, pool: poolIndex, reused: reused)
     }

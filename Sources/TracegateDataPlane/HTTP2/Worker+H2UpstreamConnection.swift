@@ -64,6 +64,11 @@ extension Worker {
                 closeUpstream(cfd, failing: .upstreamConnectFailed)
                 return
             }
+            // The attempts waiting as streams on this new connection: their connect point.
+            for s in c.pointee.link.streamSlots {
+                let fd = table[s].pointee.downstreamFD
+                if downstreamIsCurrent(fd, for: table[s]) { noteAttemptConnected(fd) }
+            }
             if c.pointee.tls != nil {
                 c.pointee.upstreamPhase = .handshake
             } else {

@@ -22,6 +22,7 @@ extension Worker {
         let head = UInt64(d.pointee.upstreamHead.readableBytes)
         if case .contentLength(let n) = d.pointee.exchange.requestTracker.framing, head &+ n > UInt64(max(policy.maxBody, 0)) {
             mirror.metrics.count(.skippedBody, slot: slot)
+            d.pointee.exchange.mirrorOutcome = RequestRecord.mirrorOutcome(.skippedBody)
             return
         }
         var link = MirrorLink()
@@ -45,6 +46,7 @@ extension Worker {
         let body = d.pointee.exchange.requestScanned - d.pointee.exchange.headLength
         if !d.pointee.exchange.replayable || head + body > d.pointee.exchange.mirror.maxBody {
             mirror.metrics.count(.skippedBody, slot: Int(d.pointee.exchange.mirror.routeSlot))
+            d.pointee.exchange.mirrorOutcome = RequestRecord.mirrorOutcome(.skippedBody)
             d.pointee.exchange.mirror = MirrorLink()
             return
         }
@@ -72,10 +74,12 @@ extension Worker {
         }
         guard mirror.gates.tryStart(slot) else {
             mirror.metrics.count(.droppedInFlight, slot: slot)
+            d.pointee.exchange.mirrorOutcome = RequestRecord.mirrorOutcome(.droppedInFlight)
             d.pointee.exchange.mirror.digesting = false
             return
         }
         mirror.metrics.count(.sent, slot: slot)
+        d.pointee.exchange.mirrorOutcome = RequestRecord.mirrorOutcome(.sent)
         mirror.metrics.adjustInFlight(slot: slot, by: 1)
         let serial = mirror.nextSerial()
         d.pointee.exchange.mirror.phase = .started

@@ -45,6 +45,9 @@ public struct AttemptRecord: Sendable {
     public var startOffsetNanos: UInt64 = 0
     /// Response head received (0 when none).
     public var headOffsetNanos: UInt64 = 0
+    /// The attempt's new connection finished its TCP connect (0 when none: a pooled or shared
+    /// HTTP/2 connection, or a connect that failed). TLS handshakes come after this point.
+    public var connectOffsetNanos: UInt64 = 0
     public var endOffsetNanos: UInt64 = 0
     public var status: UInt16 = 0
     public var outcome: AttemptOutcome = .pending

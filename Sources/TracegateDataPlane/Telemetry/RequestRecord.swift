@@ -58,11 +58,29 @@ public struct RequestRecord: Sendable {
     /// A mirrored copy's CLIENT span (`tracegate.shadow`), not a client request: the drain turns it
     /// into a span only (no access-log line, no request index entry).
     public var shadow = false
+    /// Timeline: how long before the exchange's start (its head complete) the connection was
+    /// accepted — on keep-alive and HTTP/2 connections, well before this request.
+    public var connectionAgeNanos: UInt64 = 0
+    /// Timeline: when the route was chosen, from the exchange's start (0 when no route matched,
+    /// and also when it was chosen within the same event, which is the usual case).
+    public var routeChosenOffsetNanos: UInt64 = 0
+    /// What mirroring did with the request: 0 not selected, else 1 + the
+    /// `MirrorMetrics.RequestOutcome` raw value (sent, dropped at max_in_flight, skipped for body).
+    public var mirrorOutcome: UInt8 = 0
     /// The faults injected into this request on purpose (all zero: none), for `tracegate.fault`
     /// and the access log's `fault`. An abort still pending when the client left is not in it.
     public var fault = FaultPlan()
 
     public init() {}
+
+    /// The ``mirrorOutcome`` encoding of a mirror request outcome.
+    @inline(__always)
+    public static func mirrorOutcome(_ outcome: MirrorMetrics.RequestOutcome) -> UInt8 { UInt8(truncatingIfNeeded: outcome.rawValue + 1) }
+
+    /// The label of ``mirrorOutcome``: "none", "sent", "dropped_in_flight" or "skipped_body".
+    public var mirrorOutcomeLabel: String {
+        mirrorOutcome == 0 ? "none" : (MirrorMetrics.RequestOutcome(rawValue: Int(mirrorOutcome) - 1)?.label ?? "none")
+    }
 
     /// The client's address as one value (for formatting on the control side).
     public var peer: PeerAddress {

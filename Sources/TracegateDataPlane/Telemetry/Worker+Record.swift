@@ -79,6 +79,9 @@ extension Worker {
             r.attempts = x.attempts
             r.trusted = trusted
             r.routeIndex = x.routeIndex
+            r.connectionAgeNanos = d.pointee.acceptedNanos > 0 && d.pointee.acceptedNanos <= x.startNanos ? x.startNanos &- d.pointee.acceptedNanos : 0
+            r.routeChosenOffsetNanos = x.routeChosenNanos >= x.startNanos ? x.routeChosenNanos &- x.startNanos : 0
+            r.mirrorOutcome = x.mirrorOutcome
             r.snapshotVersion = version
             r.listenerIndex = listener
             r.peerIPv6 = peer.isIPv6

@@ -101,6 +101,7 @@ extension Worker {
         case .success(let connected):
             register(ufd)
             bindUpstream(ufd, to: fd, pool: poolIndex)
+            if connected { noteAttemptConnected(fd) }
             if let context = snapshot.clusters[cluster].tls {
                 guard let tls = TLSConnection.connect(fd: ufd, context: context, serverName: snapshot.clusters[cluster].serverName) else {
                     counters.add(.upstreamConnectFailures)
@@ -180,6 +181,7 @@ extension Worker {
                 return
             }
             guard downstreamIsCurrent(fd, for: u) else { abandonUpstream(ufd); return }
+            noteAttemptConnected(fd)
             if u.pointee.tls != nil {
                 u.pointee.upstreamPhase = .handshake
                 continueUpstreamHandshake(ufd)

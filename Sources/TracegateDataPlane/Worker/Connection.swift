@@ -85,6 +85,9 @@ struct Connection {
     var peer = PeerAddress()
     var trusted = false
     var requestsServed: Int = 0
+    /// When the connection was accepted (monotonic; an HTTP/2 stream has its connection's): the
+    /// first point of each request's timeline, which on keep-alive precedes the request.
+    var acceptedNanos: UInt64 = 0
     /// Bytes of the pending head already parsed as incomplete (re-parse only when it can help).
     var headParsedCount: Int = 0
     var exchange = Exchange()

@@ -85,6 +85,8 @@ extension Integration {
             }
             let hex32 = #"[0-9a-f]{32}"#
             #expect(output(of: "/readyz").contains("\"status\":\"ready\""))
+            let stream = output(of: "/debug/stream?events=1")
+            #expect(stream.contains("event: figures") && stream.contains("\"routes\""), "\(stream)")
             #expect(output(of: "echo \"exemplar trace:").range(of: "exemplar trace: " + hex32, options: .regularExpression) != nil)
             let failed = output(of: "echo \"failed request's trace:")
             #expect(failed.range(of: "failed request's trace: " + hex32, options: .regularExpression) != nil, "\(failed)")

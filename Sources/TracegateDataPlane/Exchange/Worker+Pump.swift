@@ -164,6 +164,13 @@ extension Worker {
             }
             d.pointee.inBuf.reserve(minimumWritable: Worker.readChunk)
         }
+        return readClientBytes(fd)
+    }
+
+    /// One read from the client into the room its buffer has: end of stream or an error is the
+    /// client going away (499).
+    private func readClientBytes(_ fd: Int32) -> PumpStep {
+        let d = table[fd]
         let room = d.pointee.inBuf.writable
         switch transportRead(d, into: room) {
         case .bytes(let n):
@@ -189,17 +196,8 @@ extension Worker {
             return .stalled
         }
         d.pointee.inBuf.reserve(minimumWritable: Worker.readChunk)
-        switch transportRead(d, into: d.pointee.inBuf.writable) {
-        case .bytes(let n):
-            d.pointee.inBuf.moveWriterIndex(by: n)
-            counters.add(.bytesIn, UInt64(n))
-            return .progress
-        case .wouldBlock:
-            d.pointee.canRead = false
-            return .stalled
-        case .eof, .error:
-            return clientWentAway(fd)
-        }
+        // A short read changes nothing here: `noteShortRead` keeps reading after a hang-up.
+        return readClientBytes(fd)
     }
 
     /// Runs the request's framing validator over newly read bytes. False when the exchange ended.

@@ -18,62 +18,27 @@ extension Integration {
         static let mirrorFraction = 0.3
         static let traceCount = 10_000
 
-        /// One instance: its primary and shadow fixtures and the proxy. `workers` differs between
+        /// One instance: `Mirror.Setup` (its own primary and shadow fixtures, route `api`
+        /// mirrored to `shadow`) with the fleet's sampling and mirroring. `workers` differs between
         /// the two, so the decision cannot depend on which worker took the connection.
-        final class Instance {
-            let primary: UpstreamFixture
-            let shadow: UpstreamFixture
-            let proxy: ProxyProcess
+        static func instance(workers: Int) throws -> Mirror.Setup {
+            try Mirror.Setup(mirror: "fraction: \(mirrorFraction), max_in_flight: 1000",
+                             extra: "context: { sampling_ratio: \(samplingRatio), sampler: trace_id_ratio }", workers: workers)
+        }
 
-            init(workers: Int) throws {
-                primary = try UpstreamFixture.start { _ in .text("ok") }
-                shadow = try UpstreamFixture.start { _ in .text("ok") }
-                let config = """
-                    workers: \(workers)
-                    admin: { address: "127.0.0.1:0" }
-                    listeners:
-                      - { name: public, address: "127.0.0.1:0" }
-                    context: { sampling_ratio: \(FleetAgreement.samplingRatio), sampler: trace_id_ratio }
-                    routes:
-                      - name: api
-                        match: { path_prefix: "/" }
-                        cluster: primary
-                        mirror: { cluster: shadow, fraction: \(FleetAgreement.mirrorFraction), max_in_flight: 1000 }
-                    clusters:
-                      - { name: primary, endpoints: ["\(primary.address)"] }
-                      - { name: shadow, endpoints: ["\(shadow.address)"] }
-                    """
-                do {
-                    proxy = try ProxyProcess.start(config: config)
-                } catch {
-                    primary.stop()
-                    shadow.stop()
-                    throw error
-                }
+        /// Trace id → the `sampled` flag the primary saw in `traceparent`.
+        static func sampledByTrace(_ instance: Mirror.Setup) -> [String: Bool] {
+            var out: [String: Bool] = [:]
+            for request in instance.primary.requests {
+                guard let tp = Wire.traceparent(request.header("traceparent")) else { continue }
+                out[tp.traceID] = (UInt8(tp.flags, radix: 16) ?? 0) & 1 == 1
             }
+            return out
+        }
 
-            var port: Int { (try? proxy.port("public")) ?? 0 }
-
-            func stop() {
-                proxy.stop()
-                primary.stop()
-                shadow.stop()
-            }
-
-            /// Trace id → the `sampled` flag the primary saw in `traceparent`.
-            var sampledByTrace: [String: Bool] {
-                var out: [String: Bool] = [:]
-                for request in primary.requests {
-                    guard let tp = Wire.traceparent(request.header("traceparent")) else { continue }
-                    out[tp.traceID] = (UInt8(tp.flags, radix: 16) ?? 0) & 1 == 1
-                }
-                return out
-            }
-
-            /// The trace ids the shadow received.
-            var mirroredTraces: Set<String> {
-                Set(shadow.requests.compactMap { Wire.traceparent($0.header("traceparent"))?.traceID })
-            }
+        /// The trace ids the shadow received.
+        static func mirroredTraces(_ instance: Mirror.Setup) -> Set<String> {
+            Set(instance.shadow.requests.compactMap { Wire.traceparent($0.header("traceparent"))?.traceID })
         }
 
         /// Sends one GET per trace id over `connections` keep-alive connections in parallel. The
@@ -111,9 +76,9 @@ extension Integration {
         }
 
         @Test func twoInstancesSampleAndMirrorTheSameTenThousandTraces() throws {
-            let a = try Instance(workers: 1)
+            let a = try Self.instance(workers: 1)
             defer { a.stop() }
-            let b = try Instance(workers: 2)
+            let b = try Self.instance(workers: 2)
             defer { b.stop() }
             let traces = (0..<Self.traceCount).map { _ in Mirror.randomTraceID() }
             #expect(Set(traces).count == Self.traceCount)
@@ -137,8 +102,8 @@ extension Integration {
             #expect(a.shadow.waitForRequests(count: expectedMirrored.count, timeout: .seconds(30)))
             #expect(b.shadow.waitForRequests(count: expectedMirrored.count, timeout: .seconds(30)))
 
-            let sampledA = a.sampledByTrace
-            let sampledB = b.sampledByTrace
+            let sampledA = Self.sampledByTrace(a)
+            let sampledB = Self.sampledByTrace(b)
             #expect(sampledA.count == Self.traceCount)
             #expect(sampledB.count == Self.traceCount)
             let disagreeing = traces.filter { sampledA[$0] != sampledB[$0] }
@@ -148,8 +113,8 @@ extension Integration {
             let share = Double(sampled.count) / Double(Self.traceCount)
             #expect(abs(share - Self.samplingRatio) < 0.02, "sampled share \(share)")
 
-            let mirroredA = a.mirroredTraces
-            let mirroredB = b.mirroredTraces
+            let mirroredA = Self.mirroredTraces(a)
+            let mirroredB = Self.mirroredTraces(b)
             #expect(mirroredA == mirroredB, "mirroring differs: \(mirroredA.symmetricDifference(mirroredB).count) traces")
             #expect(mirroredA == expectedMirrored, "the instances mirror exactly what MirrorSelector picks")
             #expect(a.shadow.requests.count == expectedMirrored.count)
@@ -161,9 +126,9 @@ extension Integration {
         @Test func tracesEachInstanceStartsAreSampledByTheSameFunctionOfTheirID() throws {
             // New traces get random ids, different on each instance; what must agree is the rule:
             // the decision each instance made is the one the other would make for that id.
-            let a = try Instance(workers: 1)
+            let a = try Self.instance(workers: 1)
             defer { a.stop() }
-            let b = try Instance(workers: 2)
+            let b = try Self.instance(workers: 2)
             defer { b.stop() }
             let sampler = RatioSampler(ratio: Self.samplingRatio)
             for instance in [a, b] {
@@ -172,7 +137,7 @@ extension Integration {
                 for i in 0..<1000 {
                     #expect(Mirror.send(client, "GET /new/\(i) HTTP/1.1\r\nHost: api.test\r\n\r\n")?.status == 200)
                 }
-                let decisions = instance.sampledByTrace
+                let decisions = Self.sampledByTrace(instance)
                 #expect(decisions.count == 1000)
                 var mismatches = 0
                 for (trace, sampled) in decisions {

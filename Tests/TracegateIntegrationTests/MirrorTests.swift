@@ -12,9 +12,10 @@ extension Integration {
         /// Route `api` (every path) → cluster `primary`, mirrored to cluster `shadow` with the
         /// `mirror` keys given (`cluster: shadow` is added); `shadowKeys` are added to the shadow
         /// cluster (`tls:` …); `extra` is appended as top-level YAML.
-        static func config(primary: String, shadow: String, mirror: String = "", shadowKeys: String = "", extra: String = "") -> String {
+        static func config(primary: String, shadow: String, mirror: String = "", shadowKeys: String = "", extra: String = "",
+                           workers: Int = 1) -> String {
             """
-            workers: 1
+            workers: \(workers)
             admin: { address: "127.0.0.1:0" }
             listeners:
               - { name: public, address: "127.0.0.1:0" }
@@ -36,12 +37,12 @@ extension Integration {
 
             init(primary primaryHandler: @escaping @Sendable (FixtureRequest) -> FixtureResponse = { _ in .text("from primary") },
                  shadow shadowHandler: @escaping @Sendable (FixtureRequest) -> FixtureResponse = { _ in .text("from shadow", status: 202) },
-                 mirror: String = "", extra: String = "") throws {
+                 mirror: String = "", extra: String = "", workers: Int = 1) throws {
                 primary = try UpstreamFixture.start(primaryHandler)
                 shadow = try UpstreamFixture.start(shadowHandler)
                 do {
                     proxy = try ProxyProcess.start(config: Mirror.config(primary: primary.address, shadow: shadow.address,
-                                                                         mirror: mirror, extra: extra))
+                                                                         mirror: mirror, extra: extra, workers: workers))
                 } catch {
                     primary.stop()
                     shadow.stop()
